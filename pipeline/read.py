@@ -1,0 +1,248 @@
+"""Stage 1, read: bytes to text, one `RawDocument` per text file or JSON-lines record.
+
+Files that cannot be read as text become `Reject`s with a reason a person understands;
+nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pipeline.model import RawDocument, Reject
+
+
+@dataclass(frozen=True, slots=True)
+class ReadConfig:
+    """How raw files are found and decoded.
+
+    suffixes: file endings that are read as plain text (one dump or page per file).
+    jsonl_suffixes: file endings read as JSON lines, one article per line with `text` and
+        optionally `title`, `url`, `source`, `fetched_at`.
+    legacy_encodings: tried in order when a file is not valid UTF-8. Windows-1252 first:
+        it is what most mis-declared Western scrapes really are; Latin-1 last because it
+        decodes any byte string and so always succeeds.
+    max_control_ratio: a file whose share of control characters (other than tab, CR, LF,
+        form feed) is higher than this is binary, not text.
+    max_bytes: larger files are rejected instead of read (bounded memory per file).
+    """
+
+    suffixes: tuple[str, ...] = (".txt", ".text")
+    jsonl_suffixes: tuple[str, ...] = (".jsonl", ".ndjson")
+    legacy_encodings: tuple[str, ...] = ("cp1252", "latin-1")
+    max_control_ratio: float = 0.01
+    max_bytes: int = 64 * 1024 * 1024
+
+
+DEFAULT_READ_CONFIG = ReadConfig()
+
+# "The New York Times 2025-03-04 12:11:56": a publisher, then a fetch time.
+_HEADER = re.compile(
+    r"^(?P<source>\S.{0,98}?)\s+(?P<ts>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)"
+    r"(?:\s*(?:Z|UTC|[+-]\d{2}:?\d{2}))?\s*$"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+def list_raw_files(raw_dir: Path, config: ReadConfig = DEFAULT_READ_CONFIG) -> list[Path]:
+    """Every file under `raw_dir` (recursively, sorted), hidden files and folders excepted.
+
+    Links are not followed out of the raw folder: a link whose target lies outside is
+    listed anyway, so that `read_files` can reject it with a reason.
+    """
+    raw_dir = raw_dir.resolve()
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(raw_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                found.append(Path(dirpath) / name)
+    return found
+
+
+def parse_header(line: str) -> tuple[str, datetime] | None:
+    """Parse a first-line header into (publisher, fetch time in UTC), or None.
+
+    >>> parse_header("The New York Times 2025-03-04 12:11:56")
+    ('The New York Times', datetime.datetime(2025, 3, 4, 12, 11, 56, tzinfo=datetime.timezone.utc))
+    >>> parse_header("LONDON — Ukrainian President Volodymyr Zelenskyy has accused") is None
+    True
+    """
+    m = _HEADER.match(line.strip())
+    if not m:
+        return None
+    source = m.group("source").strip(" -|–—:")
+    if not source or len(source.split()) > 8:
+        return None
+    ts = parse_timestamp(m.group("ts"))
+    if ts is None:
+        return None
+    return source, ts
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """An ISO-8601-ish timestamp (naive ones are taken as UTC) or None if unparseable."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, (int, float)):
+        try:
+            return datetime.fromtimestamp(float(value), tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip().replace("Z", "+00:00")
+    try:
+        ts = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return ts.replace(tzinfo=UTC) if ts.tzinfo is None else ts.astimezone(UTC)
+
+
+def decode_bytes(data: bytes, config: ReadConfig = DEFAULT_READ_CONFIG) -> tuple[str, str] | str:
+    """Decode raw bytes to (text, encoding), or return a reason string when it is not text."""
+    if not data.strip():
+        return "empty file: no text in it"
+    if b"\x00" in data[:65536] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary file: contains NUL bytes, not text"
+    for bom, enc in ((b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
+        if data.startswith(bom):
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                return "damaged UTF-16 file: cannot be decoded"
+    try:
+        text, encoding = data.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError as err:
+        text = ""
+        encoding = ""
+        # A file that is UTF-8 except for a character cut at the very end keeps its text.
+        if err.start >= len(data) - 3 and err.reason in ("unexpected end of data",):
+            text, encoding = data[: err.start].decode("utf-8-sig"), "utf-8 (truncated)"
+        else:
+            for enc in config.legacy_encodings:
+                try:
+                    text, encoding = data.decode(enc), enc
+                    break
+                except UnicodeDecodeError:
+                    continue
+    if not encoding:
+        return "undecodable: neither UTF-8 nor a known legacy encoding"
+    sample = text[:65536]
+    if sample and len(_CONTROL.findall(sample)) / len(sample) > config.max_control_ratio:
+        return "binary file: too many control characters to be text"
+    return text, encoding
+
+
+def _split_lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def read_file(path: Path, raw_dir: Path, config: ReadConfig = DEFAULT_READ_CONFIG
+              ) -> tuple[list[RawDocument], list[Reject]]:
+    """Read one raw file into documents, or rejects that say why it could not be read."""
+    raw_root = raw_dir.resolve()
+    rel = _relative(path, raw_root)
+    suffix = path.suffix.lower()
+    try:
+        real = path.resolve()
+        if path.is_symlink() and not real.is_relative_to(raw_root):
+            return [], [Reject(rel, "link to a file outside the raw folder: not followed")]
+        if not real.is_file():
+            return [], [Reject(rel, "not a regular file")]
+        size = real.stat().st_size
+        if size > config.max_bytes:
+            return [], [Reject(rel, f"file too large: {size} bytes > {config.max_bytes}")]
+        data = real.read_bytes()
+    except OSError as err:
+        return [], [Reject(rel, f"unreadable: {err.strerror or err}")]
+    if suffix not in config.suffixes and suffix not in config.jsonl_suffixes:
+        return [], [Reject(rel, f"unsupported file type {suffix or '(no extension)'!r}")]
+    decoded = decode_bytes(data, config)
+    if isinstance(decoded, str):
+        return [], [Reject(rel, decoded)]
+    text, encoding = decoded
+    if suffix in config.jsonl_suffixes:
+        return _read_jsonl(text, rel, encoding)
+    return [_text_document(text, rel, encoding)], []
+
+
+def read_files(paths: Iterable[Path], raw_dir: Path, config: ReadConfig = DEFAULT_READ_CONFIG
+               ) -> tuple[list[RawDocument], list[Reject]]:
+    """Read a batch of raw files: all their documents and all their rejects."""
+    docs: list[RawDocument] = []
+    rejects: list[Reject] = []
+    for path in paths:
+        d, r = read_file(Path(path), raw_dir, config)
+        docs.extend(d)
+        rejects.extend(r)
+    return docs, rejects
+
+
+def _relative(path: Path, raw_root: Path) -> str:
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(raw_root).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def _text_document(text: str, rel: str, encoding: str) -> RawDocument:
+    lines = _split_lines(text)
+    doc = RawDocument(source_file=rel, ordinal=0, lines=lines, encoding=encoding)
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None:
+        header = parse_header(lines[first])
+        if header is not None:
+            doc.source, doc.fetched_at = header
+            lines[first] = ""
+    return doc
+
+
+def _read_jsonl(text: str, rel: str, encoding: str) -> tuple[list[RawDocument], list[Reject]]:
+    docs: list[RawDocument] = []
+    problems: list[str] = []
+    for lineno, line in enumerate(_iter_nonblank(text), start=1):
+        try:
+            record = json.loads(line[1])
+        except json.JSONDecodeError as err:
+            problems.append(f"line {line[0]}: invalid JSON ({err.msg})")
+            continue
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+            problems.append(f"line {line[0]}: no 'text' string field")
+            continue
+        body = record["text"]
+        doc = RawDocument(
+            source_file=rel,
+            ordinal=lineno - 1,
+            lines=_split_lines(body),
+            encoding=encoding,
+            source=_str_or_none(record.get("source")),
+            fetched_at=parse_timestamp(record.get("fetched_at")),
+            url=_str_or_none(record.get("url")),
+            title=_str_or_none(record.get("title")),
+        )
+        docs.append(doc)
+    rejects: list[Reject] = []
+    if problems:
+        shown = "; ".join(problems[:5]) + ("; ..." if len(problems) > 5 else "")
+        rejects.append(Reject(rel, f"{len(problems)} unusable JSON line(s): {shown}"))
+    if not docs and not problems:
+        rejects.append(Reject(rel, "JSON lines file with no records"))
+    return docs, rejects
+
+
+def _iter_nonblank(text: str) -> Iterator[tuple[int, str]]:
+    for i, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            yield i, line
+
+
+def _str_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,168 @@
+"""Stage 3, strip: boilerplate out of each article, every removed line recorded.
+
+The rules for what is junk on every site live in `pipeline/rules/boilerplate.toml`, each
+with the place it was learned from. `classify_lines` is shared with split, which needs the
+same judgement to find article boundaries.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from pipeline.model import Article, Removal
+
+BOUNDARY_START = "boundary-start"
+BOUNDARY_END = "boundary-end"
+LINE = "line"
+BLOCK = "block"
+KINDS = (BOUNDARY_START, BOUNDARY_END, LINE, BLOCK)
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One boilerplate rule from the rules file (see the file's header for the fields)."""
+
+    name: str
+    kind: str
+    pattern: re.Pattern[str]
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class StripConfig:
+    """How boilerplate is stripped.
+
+    rules_path: the TOML rules file; None means the bundled `rules/boilerplate.toml`.
+    block_max_lines: a "Related Articles"-style heading takes at most this many following
+        paragraphs with it, and only when they run to the article's end; otherwise only
+        the heading goes, so a mislabelled heading mid-article cannot swallow the body.
+    caption_context: remove the caption text and credit around an NPR-style
+        "hide caption / toggle caption" pair, not just the toggle words.
+    """
+
+    rules_path: Path | None = None
+    block_max_lines: int = 12
+    caption_context: bool = True
+
+
+DEFAULT_STRIP_CONFIG = StripConfig()
+
+_WS = re.compile(r"\s+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+
+
+def normalize_line(line: str) -> str:
+    """The form rules are matched against: curly quotes straightened, whitespace collapsed.
+
+    >>> normalize_line("  You’ve   been\u00a0granted ")
+    "You've been granted"
+    """
+    return _WS.sub(" ", line.translate(_QUOTES)).strip()
+
+
+@lru_cache(maxsize=8)
+def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
+    """Load and compile the rules file; errors name the rule that is wrong."""
+    if path is None:
+        raw = resources.files("pipeline").joinpath("rules/boilerplate.toml").read_bytes()
+    else:
+        raw = Path(path).read_bytes()
+    data = tomllib.loads(raw.decode("utf-8"))
+    rules: list[Rule] = []
+    for entry in data.get("rule", []):
+        name = entry.get("name", "?")
+        kind = entry.get("kind")
+        if kind not in KINDS:
+            raise ValueError(f"boilerplate rule {name!r}: kind {kind!r} is not one of {KINDS}")
+        try:
+            flags = 0 if entry.get("case") == "sensitive" else re.IGNORECASE
+            pattern = re.compile(entry["pattern"], flags)
+        except (KeyError, re.error) as err:
+            raise ValueError(f"boilerplate rule {name!r}: bad pattern: {err}") from err
+        rules.append(Rule(name, kind, pattern, entry.get("origin", "")))
+    return tuple(rules)
+
+
+def match_rule(line: str, rules: Sequence[Rule]) -> Rule | None:
+    """The first rule whose pattern matches the (normalized) line, or None."""
+    norm = normalize_line(line)
+    if not norm:
+        return None
+    for rule in rules:
+        if rule.pattern.search(norm):
+            return rule
+    return None
+
+
+def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CONFIG
+                   ) -> list[tuple[str, str] | None]:
+    """For each line: (kind, reason) if it is boilerplate, else None. Blank lines get None.
+
+    Besides single-line rules, this recognises the photo-caption layout
+    `caption text / credit / hide caption / toggle caption / credit`, whose caption text
+    only shows as junk by its neighbours.
+    """
+    rules = load_rules(config.rules_path)
+    out: list[tuple[str, str] | None] = []
+    for line in lines:
+        rule = match_rule(line, rules)
+        out.append((rule.kind, f"rule:{rule.name}") if rule else None)
+    if config.caption_context:
+        _mark_captions(lines, out)
+    return out
+
+
+def _mark_captions(lines: Sequence[str], out: list[tuple[str, str] | None]) -> None:
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    pos = {i: k for k, i in enumerate(nonblank)}
+    for i in nonblank:
+        if normalize_line(lines[i]).lower() != "toggle caption":
+            continue
+        k = pos[i]
+        # i-1: "hide caption", i-2: credit, i-3: caption text; i+1: the credit again
+        if k >= 2 and out[nonblank[k - 1]] is not None:
+            credit_at = nonblank[k - 2]
+            credit = normalize_line(lines[credit_at])
+            if len(credit.split()) <= 10:
+                out[credit_at] = (LINE, "rule:photo-credit (caption layout)")
+                if k + 1 < len(nonblank) and normalize_line(lines[nonblank[k + 1]]) == credit:
+                    out[nonblank[k + 1]] = (LINE, "rule:photo-credit (caption layout)")
+                if k >= 3 and out[nonblank[k - 3]] is None:
+                    out[nonblank[k - 3]] = (LINE, "rule:photo-caption (caption layout)")
+
+
+def strip_boilerplate(articles: list[Article], config: StripConfig = DEFAULT_STRIP_CONFIG
+                      ) -> list[Article]:
+    """Remove boilerplate paragraphs from each article in place; record each removal."""
+    for article in articles:
+        _strip_article(article, config)
+    return articles
+
+
+def _strip_article(article: Article, config: StripConfig) -> None:
+    paras = article.paragraphs
+    classes = classify_lines(paras, config)
+    keep: list[str] = []
+    i = 0
+    while i < len(paras):
+        cls = classes[i]
+        if cls is None:
+            keep.append(paras[i])
+            i += 1
+            continue
+        kind, reason = cls
+        article.removed.append(Removal(paras[i], reason, "strip"))
+        i += 1
+        if kind == BLOCK:
+            rest = len(paras) - i
+            take = rest if rest <= config.block_max_lines else 0
+            for j in range(i, i + take):
+                article.removed.append(Removal(paras[j], f"{reason} (listed link)", "strip"))
+            i += take
+    article.paragraphs = keep

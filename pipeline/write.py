@@ -1,0 +1,185 @@
+"""Stage 7, write: articles and rejects as Parquet with an explicit schema.
+
+Work happens in a staging folder inside the output folder; the finished datasets are
+moved into place with renames at the end, so readers never see a half-written dataset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.cluster import Assignment
+from pipeline.model import Article, Reject
+
+_REMOVAL = pa.struct([("line", pa.string()), ("reason", pa.string()), ("stage", pa.string())])
+_EDIT = pa.struct([
+    ("before", pa.string()), ("after", pa.string()), ("reason", pa.string()),
+    ("stage", pa.string()), ("score", pa.float64()),
+])
+
+#: The output contract (README "Output schema"). Columns may be added, never changed.
+ARTICLE_SCHEMA = pa.schema([
+    pa.field("article_id", pa.string(), nullable=False),
+    pa.field("source_file", pa.string(), nullable=False),
+    pa.field("source", pa.string()),
+    pa.field("fetched_at", pa.timestamp("us", tz="UTC")),
+    pa.field("title", pa.string()),
+    pa.field("dek", pa.string()),
+    pa.field("text", pa.string(), nullable=False),
+    pa.field("spun", pa.bool_(), nullable=False),
+    pa.field("cluster_id", pa.string(), nullable=False),
+    pa.field("is_canonical", pa.bool_(), nullable=False),
+    pa.field("duplicate_of", pa.string()),
+    pa.field("url", pa.string()),
+    pa.field("spin_score", pa.float64(), nullable=False),
+    pa.field("word_count", pa.int32(), nullable=False),
+    pa.field("content_hash", pa.string(), nullable=False),
+    pa.field("encoding", pa.string()),
+    pa.field("removed", pa.list_(_REMOVAL), nullable=False),
+    pa.field("edits", pa.list_(_EDIT), nullable=False),
+    pa.field("run_id", pa.string(), nullable=False),
+    pa.field("position", pa.int32(), nullable=False),
+])
+
+_CLUSTER_COLUMNS = ("cluster_id", "is_canonical", "duplicate_of")
+
+#: Per-shard intermediate: everything but the cluster columns, plus the signature.
+SHARD_SCHEMA = pa.schema(
+    [f for f in ARTICLE_SCHEMA if f.name not in _CLUSTER_COLUMNS]
+    + [pa.field("signature", pa.list_(pa.uint32())), pa.field("shingle_count", pa.int32())]
+)
+
+REJECT_SCHEMA = pa.schema([
+    pa.field("source_file", pa.string(), nullable=False),
+    pa.field("reason", pa.string(), nullable=False),
+    pa.field("run_id", pa.string(), nullable=False),
+])
+
+
+@dataclass(frozen=True, slots=True)
+class WriteConfig:
+    """How Parquet is written.
+
+    compression: Parquet codec; zstd reads everywhere that matters (pandas, polars,
+        DuckDB, Spark) and is about 30% smaller than snappy on news text.
+    row_group_size: rows per row group.
+    """
+
+    compression: str = "zstd"
+    row_group_size: int = 10_000
+
+
+DEFAULT_WRITE_CONFIG = WriteConfig()
+
+
+def shard_table(articles: Sequence[Article], run_id: str) -> pa.Table:
+    """Articles of one shard (fingerprinted, not yet clustered) as a `SHARD_SCHEMA` table."""
+    rows = {
+        "article_id": [a.article_id for a in articles],
+        "source_file": [a.source_file for a in articles],
+        "source": [a.source for a in articles],
+        "fetched_at": [a.fetched_at for a in articles],
+        "title": [a.title for a in articles],
+        "dek": [a.dek for a in articles],
+        "text": [a.text for a in articles],
+        "spun": [a.spun for a in articles],
+        "url": [a.url for a in articles],
+        "spin_score": [float(a.spin_score) for a in articles],
+        "word_count": [a.word_count for a in articles],
+        "content_hash": [a.content_hash for a in articles],
+        "encoding": [a.encoding for a in articles],
+        "removed": [[{"line": r.line, "reason": r.reason, "stage": r.stage} for r in a.removed]
+                    for a in articles],
+        "edits": [[{"before": e.before, "after": e.after, "reason": e.reason, "stage": e.stage,
+                    "score": e.score} for e in a.edits] for a in articles],
+        "run_id": [run_id] * len(articles),
+        "position": [a.ordinal for a in articles],
+        "signature": [a.signature.tolist() if a.signature is not None else None
+                      for a in articles],
+        "shingle_count": [a.shingle_count for a in articles],
+    }
+    return pa.Table.from_pydict(rows, schema=SHARD_SCHEMA)
+
+
+def rejects_table(rejects: Iterable[Reject], run_id: str) -> pa.Table:
+    rejects = list(rejects)
+    return pa.Table.from_pydict(
+        {"source_file": [r.source_file for r in rejects], "reason": [r.reason for r in rejects],
+         "run_id": [run_id] * len(rejects)},
+        schema=REJECT_SCHEMA,
+    )
+
+
+def write_table(table: pa.Table, path: Path, config: WriteConfig = DEFAULT_WRITE_CONFIG) -> Path:
+    """Write one Parquet file atomically (temporary name, fsync, rename)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    pq.write_table(table, tmp, compression=config.compression,
+                   row_group_size=config.row_group_size)
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    return path
+
+
+def finalize_shard(shard: pa.Table, assignments: Mapping[str, Assignment]) -> pa.Table:
+    """A shard table with its cluster columns filled in, in `ARTICLE_SCHEMA` order."""
+    ids = shard.column("article_id").to_pylist()
+    missing = [i for i in ids if i not in assignments]
+    if missing:
+        raise KeyError(f"{len(missing)} article(s) have no cluster assignment, e.g. {missing[0]}")
+    cols = {
+        "cluster_id": pa.array([assignments[i].cluster_id for i in ids], pa.string()),
+        "is_canonical": pa.array([assignments[i].is_canonical for i in ids], pa.bool_()),
+        "duplicate_of": pa.array([assignments[i].duplicate_of for i in ids], pa.string()),
+    }
+    arrays = [cols[f.name] if f.name in cols else shard.column(f.name) for f in ARTICLE_SCHEMA]
+    return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
+
+
+def commit_outputs(staging: Path, out_dir: Path, names: Sequence[str] = ("articles", "rejects")
+                   ) -> None:
+    """Move the finished datasets from `staging` into `out_dir`, replacing older ones.
+
+    Each dataset is swapped with two renames (old aside, new in); the old one is deleted
+    only after the new one is in place.
+    """
+    for name in names:
+        new = staging / name
+        if not new.exists():
+            continue
+        target = out_dir / name
+        aside = staging / f"{name}.previous"
+        if target.exists():
+            os.replace(target, aside)
+        os.replace(new, target)
+        if aside.exists():
+            shutil.rmtree(aside)
+    _fsync_dir(out_dir)
+
+
+def write_json(data: object, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n", "utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,60 @@
+"""split and strip against golden cases kept as data (tests/golden/*.json)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.model import Article
+from pipeline.read import _text_document
+from pipeline.split import looks_like_title, split_document
+from pipeline.strip import strip_boilerplate
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
+SPLIT_CASES = json.loads((GOLDEN / "split_cases.json").read_text("utf-8"))
+STRIP_CASES = json.loads((GOLDEN / "strip_cases.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("case", SPLIT_CASES, ids=[c["label"] for c in SPLIT_CASES])
+def test_split_golden(case: dict) -> None:
+    doc = _text_document(case["input"], "case.txt", "utf-8")
+    articles = strip_boilerplate(split_document(doc))
+    got = [
+        {"title": a.title, "dek": a.dek, "first": a.paragraphs[0], "last": a.paragraphs[-1]}
+        for a in articles
+    ]
+    assert len(got) == len(case["expect"]), got
+    for g, want in zip(got, case["expect"], strict=True):
+        assert g["title"] == want["title"]
+        assert g["dek"] == want["dek"]
+        assert g["first"].startswith(want["first"])
+        assert g["last"].startswith(want["last"])
+    if "source" in case:
+        assert all(a.source == case["source"] for a in articles)
+
+
+@pytest.mark.parametrize("case", STRIP_CASES, ids=[c["label"] for c in STRIP_CASES])
+def test_strip_golden(case: dict) -> None:
+    articles = strip_boilerplate([Article("case.txt", 0, "utf-8", list(case["lines"]))])
+    kept = [p for a in articles for p in a.paragraphs]
+    assert kept == case["kept"]
+    removed = [r.line for a in articles for r in a.removed]
+    assert sorted(removed + kept) == sorted(case["lines"])  # nothing lost silently
+    assert all(r.reason for a in articles for r in a.removed)
+
+
+def test_every_removed_line_has_a_reason_and_stage(raw_seeds: Path) -> None:
+    from pipeline.batch import clean_batch
+
+    result = clean_batch(sorted(raw_seeds.glob("*.txt")), raw_seeds)
+    removals = [r for a in result.articles for r in a.removed]
+    assert removals, "the seeds carry boilerplate; some must be removed"
+    assert all(r.reason and r.stage in ("split", "strip") for r in removals)
+
+
+def test_title_shapes() -> None:
+    assert looks_like_title("The war in Ukraine has changed — and it’s deadlier than ever.")
+    assert not looks_like_title("“It tore my arm off,” recounted Jr. Sgt. Taras.")
+    assert not looks_like_title("Illustration:")
