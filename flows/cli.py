@@ -1,8 +1,15 @@
-"""`newsclean` command line: run the clean-news flow locally (Prefect ephemeral mode)."""
+"""`newsclean` command line.
+
+    newsclean run [RAW_DIR] [--out OUT_DIR]      clean once (Prefect ephemeral mode)
+    newsclean serve --cron "0 * * * *" ...       serve the flow on a schedule (Prefect server)
+    newsclean report [--out OUT_DIR]             the latest run's summary
+    newsclean explain ARTICLE_ID [--out OUT_DIR] one article: removed and changed lines
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -12,6 +19,10 @@ EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
+_RUN_EPILOG = """exit status: 0 the run completed (rejected files included); 1 the run failed;
+2 it could not start (missing raw folder, unwritable output folder, another run
+is writing to the same output folder)."""
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -19,30 +30,88 @@ def build_parser() -> argparse.ArgumentParser:
         description="Turn scraped news text into clean, deduplicated Parquet.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
     run = sub.add_parser(
-        "run",
-        help="clean a raw folder into an output folder",
+        "run", help="clean a raw folder into an output folder", epilog=_RUN_EPILOG,
         description=(
-            "Run the Prefect flow 'clean-news' locally (Prefect's ephemeral mode: no server "
-            "needed). Reads every .txt/.jsonl file under RAW_DIR, writes OUT_DIR/articles "
-            "(Parquet), OUT_DIR/rejects (files that could not be cleaned, with the reason) "
-            "and OUT_DIR/reports (a JSON report per run). Exit status 0 when the run "
-            "completed (rejected files included), 1 when it failed, 2 when it could not "
-            "start (missing raw folder, unwritable output folder)."
-        ),
+            "Run the Prefect flow 'clean-news' locally, in Prefect's ephemeral mode (no "
+            "server needed). Reads the new and changed .txt/.jsonl/.html files under RAW_DIR "
+            "(files already cleaned are skipped), and writes OUT_DIR/articles (Parquet), "
+            "OUT_DIR/rejects (files that could not be cleaned, with the reason) and "
+            "OUT_DIR/reports (a JSON report per run)."),
     )
-    run.add_argument("raw_dir", nargs="?", default="raw", metavar="RAW_DIR",
-                     help="folder of raw scraped files, read recursively (default: raw)")
-    run.add_argument("--out", dest="out_dir", default="clean", metavar="OUT_DIR",
-                     help="output folder (default: clean)")
+    _add_paths(run)
     run.add_argument("--shard-files", type=int, default=64, metavar="N",
                      help="at most N raw files per task (default: 64)")
     run.add_argument("--shard-mb", type=int, default=32, metavar="MB",
                      help="at most about MB megabytes of raw files per task (default: 32)")
+    run.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
+                     help="progress bar on stderr: auto = when stderr is a terminal")
+
+    serve = sub.add_parser(
+        "serve", help="serve the flow on a cron schedule (needs a Prefect server)",
+        description=(
+            "Serve the 'clean-news' flow with Prefect (flow.serve): a deployment with a cron "
+            "schedule, run by this process until it is stopped. Needs a running Prefect "
+            "server ('prefect server start') and PREFECT_API_URL pointing at it, e.g. "
+            "http://127.0.0.1:4200/api."),
+    )
+    _add_paths(serve)
+    serve.add_argument("--cron", required=True, metavar="EXPR",
+                       help='cron expression, e.g. "0 * * * *" for every hour')
+    serve.add_argument("--name", default="newsclean-scheduled", metavar="NAME",
+                       help="deployment name (default: newsclean-scheduled)")
+    serve.add_argument("--timezone", default="UTC", metavar="TZ",
+                       help="time zone of the cron expression (default: UTC)")
+
+    report = sub.add_parser("report", help="print the latest run's summary",
+                            description="Print the summary of the latest run in OUT_DIR.")
+    report.add_argument("--out", dest="out_dir", default="clean", metavar="OUT_DIR",
+                        help="output folder (default: clean)")
+    report.add_argument("--json", action="store_true", help="print the JSON report instead")
+
+    explain = sub.add_parser(
+        "explain", help="show one article's raw lines, what was removed and changed",
+        description=(
+            "Show an article's raw lines with what was removed (and why) and what was changed, "
+            "in colour on a terminal, and write the same as an HTML page under "
+            "OUT_DIR/reports/."),
+    )
+    explain.add_argument("article_id", metavar="ARTICLE_ID")
+    explain.add_argument("--out", dest="out_dir", default="clean", metavar="OUT_DIR",
+                         help="output folder (default: clean)")
+    explain.add_argument("--raw", dest="raw_dir", default=None, metavar="RAW_DIR",
+                         help="raw folder (default: the one the latest run read)")
+    explain.add_argument("--colour", "--color", dest="colour",
+                         choices=("auto", "always", "never"), default="auto",
+                         help="ANSI colour: auto = when stdout is a terminal")
     return parser
 
 
-def _check_writable(out: Path) -> str | None:
+def _add_paths(p: argparse.ArgumentParser) -> None:
+    p.add_argument("raw_dir", nargs="?", default="raw", metavar="RAW_DIR",
+                   help="folder of raw scraped files, read recursively (default: raw)")
+    p.add_argument("--out", dest="out_dir", default="clean", metavar="OUT_DIR",
+                   help="output folder (default: clean)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    handler = {"run": _run, "serve": _serve, "report": _report, "explain": _explain}
+    return handler[args.command](args)
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
+    print(f"newsclean: {message}", file=sys.stderr)
+    return code
+
+
+def _check_paths(raw: Path, out: Path) -> str | None:
+    if not raw.exists():
+        return f"raw folder {str(raw)!r} does not exist"
+    if not raw.is_dir():
+        return f"raw folder {str(raw)!r} is not a folder"
     try:
         out.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=out, prefix=".probe-"):
@@ -52,43 +121,89 @@ def _check_writable(out: Path) -> str | None:
     return None
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if args.command == "run":
-        return _run(args)
-    return EXIT_USAGE  # pragma: no cover - argparse enforces a command
-
-
 def _run(args: argparse.Namespace) -> int:
+    from pipeline.store import OutputLocked, OutputStore
+
     raw, out = Path(args.raw_dir), Path(args.out_dir)
-    if not raw.exists():
-        print(f"newsclean: raw folder {str(raw)!r} does not exist", file=sys.stderr)
-        return EXIT_USAGE
-    if not raw.is_dir():
-        print(f"newsclean: raw folder {str(raw)!r} is not a folder", file=sys.stderr)
-        return EXIT_USAGE
-    if problem := _check_writable(out):
-        print(f"newsclean: {problem}", file=sys.stderr)
-        return EXIT_USAGE
+    if problem := _check_paths(raw, out):
+        return _fail(problem)
     if args.shard_files < 1 or args.shard_mb < 1:
-        print("newsclean: --shard-files and --shard-mb must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    from flows.flow import clean_news  # imported late: Prefect's import is slow
+        return _fail("--shard-files and --shard-mb must be at least 1")
+    try:  # refuse early, before Prefect's start-up; the flow holds the lock for real
+        with OutputStore(out).locked():
+            pass
+    except OutputLocked as err:
+        return _fail(str(err))
+    progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
+    from flows.flow import clean_news  # imported late: importing Prefect is slow
 
     try:
         report = clean_news(raw_dir=str(raw), out_dir=str(out),
-                            shard_max_files=args.shard_files, shard_max_mb=args.shard_mb)
+                            shard_max_files=args.shard_files, shard_max_mb=args.shard_mb,
+                            progress=progress)
+    except OutputLocked as err:
+        return _fail(str(err))
     except Exception as err:  # the flow failed; Prefect has logged the traceback
-        print(f"newsclean: run failed: {type(err).__name__}: {err}", file=sys.stderr)
-        return EXIT_FAILED
+        return _fail(f"run failed: {type(err).__name__}: {err}", EXIT_FAILED)
     c = report["counts"]
+    what = "nothing new; " if report.get("nothing_new") else ""
     print(
-        f"newsclean: {c.get('articles', 0)} articles in {c.get('clusters', 0)} clusters "
+        f"newsclean: {what}{c.get('articles', 0)} articles in {c.get('clusters', 0)} clusters "
         f"({c.get('duplicates', 0)} duplicates, {c.get('spun', 0)} spun), "
         f"{c.get('rejected_files', 0)} rejected files -> {out / 'articles'} "
         f"[run {report['run_id']}, {report['total_seconds']:.1f}s]"
     )
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    raw, out = Path(args.raw_dir), Path(args.out_dir)
+    if problem := _check_paths(raw, out):
+        return _fail(problem)
+    if not os.environ.get("PREFECT_API_URL"):
+        from prefect.settings import PREFECT_API_URL
+
+        if not PREFECT_API_URL.value():
+            return _fail("serve needs a Prefect server: start one with 'prefect server start' "
+                         "and set PREFECT_API_URL=http://127.0.0.1:4200/api")
+    from flows.deploy import check_cron, serve
+
+    if problem := check_cron(args.cron):
+        return _fail(problem)
+    serve(str(raw.resolve()), str(out.resolve()), args.cron, args.name, args.timezone)
+    return EXIT_OK
+
+
+def _report(args: argparse.Namespace) -> int:
+    latest = Path(args.out_dir) / "reports" / "latest.json"
+    if not latest.exists():
+        return _fail(f"no run report in {str(Path(args.out_dir))!r}: run 'newsclean run' first")
+    report = json.loads(latest.read_text("utf-8"))
+    if args.json:
+        print(json.dumps(report, indent=2))
+        return EXIT_OK
+    from flows.flow import summary_markdown
+
+    print(summary_markdown(report))
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    from flows.explain import explain
+
+    out = Path(args.out_dir)
+    raw = Path(args.raw_dir) if args.raw_dir else None
+    if raw is None:
+        latest = out / "reports" / "latest.json"
+        if latest.exists():
+            raw = Path(json.loads(latest.read_text("utf-8"))["raw_dir"])
+    colour = args.colour == "always" or (args.colour == "auto" and sys.stdout.isatty())
+    result = explain(out, args.article_id, raw, colour)
+    if result is None:
+        return _fail(f"no article {args.article_id!r} in {str(out / 'articles')!r}")
+    text, page = result
+    print(text)
+    print(f"\nHTML: {page}")
     return EXIT_OK
 
 

@@ -1,20 +1,31 @@
-"""The `clean-news` Prefect flow: shards of raw files -> clean, deduplicated Parquet."""
+"""The `clean-news` Prefect flow: new and changed raw files -> clean, deduplicated Parquet.
+
+Incremental (only files the manifest has not seen, or whose bytes changed, are read),
+idempotent (nothing new: nothing written), atomic (see `pipeline.store`), and exclusive
+(a second run on the same output folder is refused while one is running).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
-import shutil
+import sys
 import time
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 from prefect import flow, get_run_logger
-from prefect.artifacts import create_table_artifact
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.futures import as_completed
 
-from flows.tasks import clean_shard, cluster_shards, shard_files, write_output
+from flows.tasks import clean_shard as clean_shard_task
+from flows.tasks import cluster_task, shard_files, write_task
 from pipeline.read import list_raw_files
-from pipeline.write import commit_outputs, write_json
+from pipeline.store import OutputStore, diff_raw, kill_point
+from pipeline.write import write_json
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
@@ -26,95 +37,211 @@ def new_run_id() -> str:
 
 @flow(name="clean-news", log_prints=False)
 def clean_news(raw_dir: str = "raw", out_dir: str = "clean", shard_max_files: int = 64,
-               shard_max_mb: int = 32) -> dict:
-    """Clean every raw file under `raw_dir` into `out_dir`/articles and `out_dir`/rejects.
+               shard_max_mb: int = 32, progress: bool = False) -> dict:
+    """Clean the new and changed raw files under `raw_dir` into `out_dir`.
 
-    raw_dir: folder the scrapers fill (read recursively).
-    out_dir: output folder; `articles/`, `rejects/` and `reports/` are written there.
+    raw_dir: folder the scrapers fill (read recursively; links out of it are not followed).
+    out_dir: output folder: `articles/` and `rejects/` (Parquet), `reports/` (JSON).
     shard_max_files / shard_max_mb: size of the file shards handed to one task.
+    progress: show a progress bar on the terminal (the CLI sets it on a TTY).
     """
     logger = get_run_logger()
     started = time.perf_counter()
     raw = Path(raw_dir).resolve()
-    out = Path(out_dir).resolve()
     if not raw.is_dir():
         raise FileNotFoundError(f"raw folder {raw_dir!r} does not exist or is not a folder")
-    out.mkdir(parents=True, exist_ok=True)
+    store = OutputStore(Path(out_dir).resolve())
     run_id = new_run_id()
-    work = out / ".work" / run_id
-    staging = work / "staging"
-    staging.mkdir(parents=True)
-
-    files = list_raw_files(raw)
-    shards = shard_files(files, shard_max_files, shard_max_mb * 1024 * 1024)
-    logger.info("read: %d raw files in %d shards", len(files), len(shards))
-    futures = [
-        clean_shard.submit([str(p) for p in shard], str(raw), str(work), k, run_id)
-        for k, shard in enumerate(shards)
-    ]
-    results = [f.result() for f in futures]
-    counts: dict[str, int] = {}
-    seconds: dict[str, float] = {}
-    for r in results:
-        for key, value in r["counts"].items():
-            counts[key] = counts.get(key, 0) + value
-        for key, value in r["seconds"].items():
-            seconds[key] = seconds.get(key, 0.0) + value
-    logger.info("clean: %d articles, %d lines removed, %d edits, %d spun, %d files rejected",
-                counts.get("articles", 0), counts.get("lines_removed", 0),
-                counts.get("edits", 0), counts.get("spun", 0), counts.get("rejected_files", 0))
-
-    t = time.perf_counter()
-    assignments = cluster_shards([r["articles"] for r in results], str(work))
-    seconds["cluster"] = time.perf_counter() - t
-    t = time.perf_counter()
-    written = write_output([r["articles"] for r in results], [r["rejects"] for r in results],
-                           assignments, str(staging))
-    commit_outputs(staging, out)
-    seconds["write"] = time.perf_counter() - t
-    shutil.rmtree(work, ignore_errors=True)
-    _remove_if_empty(out / ".work")
-
-    clusters = _cluster_counts(out)
-    counts.update(clusters)
-    report = {
-        "run_id": run_id,
-        "finished_at": datetime.now(UTC).isoformat(),
-        "raw_dir": str(raw),
-        "out_dir": str(out),
-        "counts": counts,
-        "seconds": {k: round(v, 3) for k, v in seconds.items()},
-        "total_seconds": round(time.perf_counter() - started, 3),
-        "written": written,
-    }
-    write_json(report, out / "reports" / f"run-{run_id}.json")
-    write_json(report, out / "reports" / "latest.json")
-    logger.info("cluster: %d clusters, %d duplicates", clusters["clusters"],
-                clusters["duplicates"])
-    create_table_artifact(
-        key="clean-news-counts",
-        table=[{"stage": k, "count": v} for k, v in counts.items()]
-        + [{"stage": f"seconds:{k}", "count": round(v, 3)} for k, v in seconds.items()],
-        description=f"newsclean run {run_id}: counts per stage",
-    )
+    with store.locked():
+        for line in store.recover():
+            logger.info("recover: %s", line)
+        report = _run(store, raw, run_id, shard_max_files, shard_max_mb, progress, logger)
+        report["total_seconds"] = round(time.perf_counter() - started, 3)
+        write_json(report, store.reports / f"run-{run_id}.json")
+        write_json(report, store.reports / "latest.json")
+    _artifacts(report)
     return report
 
 
-def _cluster_counts(out: Path) -> dict[str, int]:
-    import pyarrow.dataset as ds
+def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard_max_mb: int,
+         progress: bool, logger) -> dict:
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    files = list_raw_files(raw)
+    manifest = store.load_manifest()
+    changes = diff_raw(((_rel(p, raw), p) for p in files), manifest)
+    seconds["scan"] = time.perf_counter() - t
+    counts: dict[str, int] = {
+        "files_seen": len(files), "files_new": len(changes.new),
+        "files_changed": len(changes.changed), "files_unchanged": len(changes.unchanged),
+        "files_deleted": len(changes.deleted),
+    }
+    logger.info("scan: %d raw files: %d new, %d changed, %d unchanged, %d deleted",
+                len(files), len(changes.new), len(changes.changed), len(changes.unchanged),
+                len(changes.deleted))
+    report = {"run_id": run_id, "raw_dir": str(raw), "out_dir": str(store.root),
+              "counts": counts, "seconds": seconds, "deleted_files": changes.deleted,
+              "changed_files": changes.changed}
+    if not changes.to_read and not changes.deleted:
+        logger.info("nothing new: output left as it is")
+        report["finished_at"] = datetime.now(UTC).isoformat()
+        report["nothing_new"] = True
+        counts.update(_output_counts(store))
+        return report
 
-    table = ds.dataset(out / "articles", format="parquet").to_table(
-        columns=["cluster_id", "is_canonical"])
-    n = table.num_rows
-    canon = sum(table.column("is_canonical").to_pylist())
-    return {"clusters": canon, "duplicates": n - canon}
-
-
-def _remove_if_empty(path: Path) -> None:
+    staging = store.begin(run_id)
+    work = staging.parent
     try:
-        path.rmdir()
-    except OSError:
-        pass
+        by_rel = {_rel(p, raw): p for p in files}
+        shards = shard_files([by_rel[r] for r in changes.to_read], shard_max_files,
+                             shard_max_mb * 1024 * 1024)
+        t = time.perf_counter()
+        futures = [
+            clean_shard_task.submit([str(p) for p in shard], str(raw), str(work), k, run_id)
+            for k, shard in enumerate(shards)
+        ]
+        results = _gather(futures, progress, len(changes.to_read), shards)
+        kill_point("after-clean")
+        seconds["clean"] = time.perf_counter() - t
+        stage_counts: dict[str, int] = {}
+        for r in results:
+            for key, value in r["counts"].items():
+                stage_counts[key] = stage_counts.get(key, 0) + value
+            for key, value in r["seconds"].items():
+                seconds[key] = seconds.get(key, 0.0) + value
+        logger.info("read: %d documents from %d files, %d files rejected",
+                    stage_counts.get("documents", 0), len(changes.to_read),
+                    stage_counts.get("rejected_files", 0))
+        logger.info("split+strip: %d articles, %d boilerplate lines removed",
+                    stage_counts.get("articles", 0), stage_counts.get("lines_removed", 0))
+        logger.info("repair: %d edits, %d articles flagged as spun",
+                    stage_counts.get("edits", 0), stage_counts.get("spun", 0))
+
+        t = time.perf_counter()
+        assignments = cluster_task(str(store.state), str(store.articles),
+                                   [r["articles"] for r in results], changes.to_read, str(work))
+        seconds["cluster"] = time.perf_counter() - t
+        t = time.perf_counter()
+        written = write_task(
+            str(store.root), str(staging), run_id, results, assignments, changes.to_read,
+            changes.to_read, changes.deleted, {k: list(v) for k, v in changes.stats.items()},
+            {p: asdict(e) for p, e in manifest.items()})
+        store.commit(run_id)
+        seconds["write"] = time.perf_counter() - t
+    except BaseException:
+        store.discard(run_id)
+        raise
+    counts.update({f"new_{k}": v for k, v in stage_counts.items() if k != "files"})
+    counts.update(_output_counts(store))
+    logger.info("cluster: %d articles in %d clusters, %d duplicates",
+                counts["articles"], counts["clusters"], counts["duplicates"])
+    logger.info("write: %d parts kept, %d rewritten, %d new", written["parts_kept"],
+                written["parts_rewritten"], written["parts_new"])
+    report["written"] = written
+    report["finished_at"] = datetime.now(UTC).isoformat()
+    report["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
+    return report
+
+
+def _gather(futures: list, progress: bool, n_files: int, shards: list) -> list[dict]:
+    results: dict[int, dict] = {}
+    index = {id(f): k for k, f in enumerate(futures)}
+    bar = _ProgressBar(n_files) if progress else None
+    for fut in as_completed(futures):
+        k = index[id(fut)]
+        results[k] = fut.result()
+        if bar:
+            bar.advance(len(shards[k]))
+    if bar:
+        bar.close()
+    return [results[k] for k in range(len(futures))]
+
+
+class _ProgressBar:
+    """A one-line progress bar on stderr (files cleaned / files to clean)."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done, self.start = max(total, 1), 0, time.perf_counter()
+        self._draw()
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        self._draw()
+
+    def _draw(self) -> None:
+        width = 30
+        filled = int(width * self.done / self.total)
+        rate = self.done / max(time.perf_counter() - self.start, 1e-9)
+        sys.stderr.write(f"\rcleaning [{'#' * filled}{'.' * (width - filled)}] "
+                         f"{self.done}/{self.total} files ({rate:.0f}/s)")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _output_counts(store: OutputStore) -> dict[str, int]:
+    if not store.articles.is_dir():
+        return {"articles": 0, "clusters": 0, "duplicates": 0, "spun": 0, "rejected_files": 0}
+    table = ds.dataset(store.articles, format="parquet").to_table(
+        columns=["is_canonical", "spun", "removed", "edits"])
+    n = table.num_rows
+    canon = pc.sum(table.column("is_canonical")).as_py() or 0
+    rejects = ds.dataset(store.rejects, format="parquet").to_table(columns=["source_file"])
+    return {
+        "articles": n, "clusters": canon, "duplicates": n - canon,
+        "spun": pc.sum(table.column("spun")).as_py() or 0,
+        "lines_removed": pc.sum(pc.list_value_length(table.column("removed"))).as_py() or 0,
+        "edits": pc.sum(pc.list_value_length(table.column("edits"))).as_py() or 0,
+        "rejected_files": len(set(rejects.column("source_file").to_pylist())),
+    }
+
+
+def _rel(path: Path, raw: Path) -> str:
+    try:
+        return Path(os.path.abspath(path)).relative_to(raw).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def summary_markdown(report: dict) -> str:
+    """The run summary a person reads (Prefect artifact and `newsclean report`)."""
+    c = report["counts"]
+    lines = [f"# newsclean run {report['run_id']}", ""]
+    if report.get("nothing_new"):
+        lines.append("Nothing new in the raw folder: output left as it is.")
+        lines.append("")
+    lines += [
+        f"- raw folder: `{report['raw_dir']}`, output: `{report['out_dir']}`",
+        f"- files: {c.get('files_seen', 0)} seen, {c.get('files_new', 0)} new, "
+        f"{c.get('files_changed', 0)} changed, {c.get('files_deleted', 0)} deleted, "
+        f"{c.get('new_rejected_files', 0)} rejected this run "
+        f"({c.get('rejected_files', 0)} in rejects/)",
+        f"- articles: {c.get('articles', 0)} in {c.get('clusters', 0)} clusters "
+        f"({c.get('duplicates', 0)} duplicates); {c.get('new_articles', 0)} from this run",
+        f"- boilerplate lines removed: {c.get('lines_removed', 0)}; edits: "
+        f"{c.get('edits', 0)}; spun articles: {c.get('spun', 0)}",
+    ]
+    if report.get("deleted_files"):
+        shown = ", ".join(report["deleted_files"][:10])
+        lines.append(f"- raw files gone (their articles stay): {shown}")
+    secs = report.get("seconds", {})
+    if secs:
+        lines += ["", "| stage | seconds |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in secs.items()]
+    lines += ["", f"total: {report.get('total_seconds', 0)} s"]
+    return "\n".join(lines)
+
+
+def _artifacts(report: dict) -> None:
+    c = report["counts"]
+    rows = [{"what": k, "value": v} for k, v in c.items()]
+    rows += [{"what": f"seconds {k}", "value": v} for k, v in report.get("seconds", {}).items()]
+    create_table_artifact(key="clean-news-counts", table=rows,
+                          description=f"newsclean run {report['run_id']}: counts and seconds")
+    create_markdown_artifact(key="clean-news-summary", markdown=summary_markdown(report),
+                             description="newsclean run summary")
 
 
 if __name__ == "__main__":

@@ -1,18 +1,22 @@
 """Prefect tasks: thin wrappers over `pipeline` that take a shard of files (paths in,
-paths out). Retries only where there is I/O that can fail transiently."""
+paths out). The plain functions (`*_fn`) are what the tasks run; tests and other
+executors call them directly. Retries only where there is I/O that can fail transiently."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from prefect import task
 
 from pipeline.batch import clean_batch
 from pipeline.cluster import Assignment, ClusterInput, cluster_articles
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
+from pipeline.store import FileEntry, link_or_copy, manifest_table, stable_cluster_ids
 from pipeline.write import (
     REJECT_SCHEMA,
     finalize_shard,
@@ -21,8 +25,12 @@ from pipeline.write import (
     write_table,
 )
 
+#: Columns of a shard kept in `.state/signatures/`: what clustering needs on later runs.
+STATE_COLUMNS = ["article_id", "source_file", "content_hash", "signature", "shingle_count",
+                 "spun", "word_count", "fetched_at"]
 
-def shard_files(paths: list[Path], max_files: int, max_bytes: int) -> list[list[Path]]:
+
+def shard_files(paths: Sequence[Path], max_files: int, max_bytes: int) -> list[list[Path]]:
     """Group files into shards of at most `max_files` files and about `max_bytes` bytes."""
     shards: list[list[Path]] = []
     current: list[Path] = []
@@ -51,63 +59,181 @@ def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int,
                            work / f"shard-{shard_no:05d}.parquet", config.write)
     rejects = write_table(rejects_table(result.rejects, run_id),
                           work / f"rejects-{shard_no:05d}.parquet", config.write)
+    per_file: dict[str, int] = {}
+    for a in result.articles:
+        per_file[a.source_file] = per_file.get(a.source_file, 0) + 1
     return {"articles": str(articles), "rejects": str(rejects), "counts": result.counts,
-            "seconds": result.seconds}
+            "seconds": result.seconds, "per_file": per_file}
 
 
 clean_shard = task(name="clean-shard", retries=1, retry_delay_seconds=2)(clean_shard_fn)
 
-_CLUSTER_COLUMNS = ["article_id", "content_hash", "signature", "shingle_count", "spun",
-                    "word_count", "fetched_at"]
+
+def _items(table: pa.Table) -> list[ClusterInput]:
+    sigs = table.column("signature").combine_chunks()
+    flat = np.asarray(sigs.values.to_numpy(zero_copy_only=False), dtype=np.uint32)
+    offsets = sigs.offsets.to_numpy()
+    cols = {name: table.column(name).to_pylist() for name in STATE_COLUMNS if name != "signature"}
+    return [
+        ClusterInput(
+            article_id=cols["article_id"][k], content_hash=cols["content_hash"][k],
+            signature=flat[offsets[k]:offsets[k + 1]], shingle_count=cols["shingle_count"][k],
+            spun=cols["spun"][k], word_count=cols["word_count"][k],
+            fetched_at=cols["fetched_at"][k])
+        for k in range(table.num_rows)
+    ]
 
 
-def cluster_shards_fn(shard_paths: list[str], work_dir: str,
-                      config: PipelineConfig = DEFAULT_CONFIG) -> str:
-    """Cluster every article of every shard; write the assignments table; return its path."""
+def _without_files(table: pa.Table, files: set[str]) -> pa.Table:
+    if not files or table.num_rows == 0:
+        return table
+    mask = pc.invert(pc.is_in(table.column("source_file"), value_set=pa.array(sorted(files))))
+    return table.filter(mask)
 
+
+def cluster_fn(state_dir: str, articles_dir: str, shard_paths: list[str], replaced: list[str],
+               work_dir: str, config: PipelineConfig = DEFAULT_CONFIG) -> str:
+    """Cluster every article: earlier ones (from `.state/signatures`, minus those of
+    replaced files) and this run's shards. Cluster ids carry over from the previous output.
+    Writes the assignments table and returns its path."""
+    replaced_set = set(replaced)
     items: list[ClusterInput] = []
+    sig_dir = Path(state_dir) / "signatures"
+    for part in sorted(sig_dir.glob("*.parquet")) if sig_dir.is_dir() else []:
+        items.extend(_items(_without_files(pq.read_table(part), replaced_set)))
     for path in shard_paths:
-        table = pq.read_table(path, columns=_CLUSTER_COLUMNS)
-        for row in table.to_pylist():
-            items.append(ClusterInput(
-                article_id=row["article_id"], content_hash=row["content_hash"],
-                signature=np.asarray(row["signature"], dtype=np.uint32),
-                shingle_count=row["shingle_count"], spun=row["spun"],
-                word_count=row["word_count"], fetched_at=row["fetched_at"]))
+        items.extend(_items(pq.read_table(path, columns=STATE_COLUMNS)))
+    previous: dict[str, str] = {}
+    art_dir = Path(articles_dir)
+    for part in sorted(art_dir.glob("*.parquet")) if art_dir.is_dir() else []:
+        t = pq.read_table(part, columns=["article_id", "cluster_id"])
+        previous.update(zip(t.column("article_id").to_pylist(),
+                            t.column("cluster_id").to_pylist(), strict=True))
     assignments = cluster_articles(items, config.cluster, config.fingerprint)
+    groups: dict[str, list[str]] = {}
+    canonical: dict[str, str] = {}
+    for aid, a in assignments.items():
+        groups.setdefault(a.cluster_id, []).append(aid)
+        if a.is_canonical:
+            canonical[a.cluster_id] = aid
+    final = stable_cluster_ids(groups, previous, canonical)
     ids = sorted(assignments)
     table = pa.table({
-        "article_id": ids,
-        "cluster_id": [assignments[i].cluster_id for i in ids],
-        "is_canonical": [assignments[i].is_canonical for i in ids],
+        "article_id": pa.array(ids, pa.string()),
+        "cluster_id": pa.array([final[assignments[i].cluster_id] for i in ids], pa.string()),
+        "is_canonical": pa.array([assignments[i].is_canonical for i in ids], pa.bool_()),
         "duplicate_of": pa.array([assignments[i].duplicate_of for i in ids], pa.string()),
     })
     return str(write_table(table, Path(work_dir) / "assignments.parquet", config.write))
 
 
-cluster_shards = task(name="cluster")(cluster_shards_fn)
+cluster_task = task(name="cluster")(cluster_fn)
 
 
-def write_output_fn(shard_paths: list[str], reject_paths: list[str], assignments_path: str,
-                    staging_dir: str, config: PipelineConfig = DEFAULT_CONFIG) -> dict:
-    """Join shards with their clusters and write the final datasets into staging_dir."""
-    table = pq.read_table(assignments_path)
-    assignments = {
-        r["article_id"]: Assignment(r["cluster_id"], r["is_canonical"], r["duplicate_of"])
-        for r in table.to_pylist()
+def _load_assignments(path: str) -> dict[str, Assignment]:
+    t = pq.read_table(path)
+    return {
+        aid: Assignment(cid, canon, dup)
+        for aid, cid, canon, dup in zip(
+            t.column("article_id").to_pylist(), t.column("cluster_id").to_pylist(),
+            t.column("is_canonical").to_pylist(), t.column("duplicate_of").to_pylist(),
+            strict=True)
     }
-    staging = Path(staging_dir)
-    n_articles = 0
-    for k, path in enumerate(shard_paths):
-        final = finalize_shard(pq.read_table(path), assignments)
-        n_articles += final.num_rows
-        write_table(final, staging / "articles" / f"part-{k:05d}.parquet", config.write)
-    rejects = [pq.read_table(p) for p in reject_paths]
-    merged = pa.concat_tables(rejects) if rejects else None
-    if merged is None:
-        merged = REJECT_SCHEMA.empty_table()
-    write_table(merged, staging / "rejects" / "part-00000.parquet", config.write)
-    return {"articles": n_articles, "rejects": merged.num_rows}
 
 
-write_output = task(name="write-output")(write_output_fn)
+def _with_assignments(table: pa.Table, assignments: dict[str, Assignment]) -> pa.Table:
+    ids = table.column("article_id").to_pylist()
+    for name, get in (("cluster_id", lambda a: a.cluster_id),
+                      ("is_canonical", lambda a: a.is_canonical),
+                      ("duplicate_of", lambda a: a.duplicate_of)):
+        col = pa.array([get(assignments[i]) for i in ids], table.schema.field(name).type)
+        table = table.set_column(table.schema.get_field_index(name), name, col)
+    return table
+
+
+def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[dict],
+             assignments_path: str, replaced: list[str], read_files: list[str],
+             deleted: list[str], file_stats: dict[str, list], manifest: dict[str, dict],
+             config: PipelineConfig = DEFAULT_CONFIG) -> dict:
+    """Stage the next version of articles/, rejects/ and .state/ in `staging_dir`.
+
+    Unchanged parts are hard-linked; parts with rows of replaced files, or whose rows'
+    clusters changed, are rewritten under a new name; this run's shards become new parts.
+    """
+    out, staging = Path(out_dir), Path(staging_dir)
+    assignments = _load_assignments(assignments_path)
+    replaced_set = set(replaced)
+    stats = {"parts_kept": 0, "parts_rewritten": 0, "parts_new": 0, "articles": 0}
+    cluster_cols = ["article_id", "source_file", "cluster_id", "is_canonical", "duplicate_of"]
+    old_parts = sorted((out / "articles").glob("*.parquet")) if (out / "articles").is_dir() else []
+    for k, part in enumerate(old_parts):
+        sig_part = out / ".state" / "signatures" / part.name
+        head = pq.read_table(part, columns=cluster_cols)
+        kept = _without_files(head, replaced_set)
+        fresh = _with_assignments(kept, assignments)
+        same = kept.num_rows == head.num_rows and all(
+            fresh.column(c).equals(kept.column(c)) for c in cluster_cols[2:])
+        if same:
+            link_or_copy(part, staging / "articles" / part.name)
+            link_or_copy(sig_part, staging / ".state" / "signatures" / part.name)
+            stats["parts_kept"] += 1
+            stats["articles"] += head.num_rows
+            continue
+        if kept.num_rows == 0:
+            continue
+        name = f"part-{run_id}-r{k:05d}.parquet"
+        full = _with_assignments(_without_files(pq.read_table(part), replaced_set), assignments)
+        write_table(full, staging / "articles" / name, config.write)
+        write_table(_without_files(pq.read_table(sig_part), replaced_set),
+                    staging / ".state" / "signatures" / name, config.write)
+        stats["parts_rewritten"] += 1
+        stats["articles"] += full.num_rows
+    for k, result in enumerate(shard_results):
+        shard = pq.read_table(result["articles"])
+        if shard.num_rows == 0:
+            continue
+        name = f"part-{run_id}-{k:05d}.parquet"
+        final = finalize_shard(shard, assignments)
+        write_table(final, staging / "articles" / name, config.write)
+        write_table(shard.select(STATE_COLUMNS), staging / ".state" / "signatures" / name,
+                    config.write)
+        stats["parts_new"] += 1
+        stats["articles"] += final.num_rows
+
+    # rejects: earlier rows of files not read again, plus this run's
+    reread = set(read_files)
+    tables = []
+    old_rejects = out / "rejects"
+    if old_rejects.is_dir():
+        for part in sorted(old_rejects.glob("*.parquet")):
+            t = pq.read_table(part)
+            tables.append(_without_files(t, reread))
+    tables += [pq.read_table(r["rejects"]) for r in shard_results]
+    rejects = pa.concat_tables(tables) if tables else REJECT_SCHEMA.empty_table()
+    write_table(rejects.cast(REJECT_SCHEMA), staging / "rejects" / "part-00000.parquet",
+                config.write)
+    stats["rejects"] = rejects.num_rows
+
+    # manifest
+    rejected_now = set(rejects.column("source_file").to_pylist())
+    per_file: dict[str, int] = {}
+    for r in shard_results:
+        per_file.update(r["per_file"])
+    entries = {p: FileEntry(**e) for p, e in manifest.items()}
+    for rel in read_files:
+        size, mtime, sha1 = file_stats[rel]
+        n = per_file.get(rel, 0)
+        status = "articles" if n else "rejected"
+        if n and rel in rejected_now:
+            status = "articles+rejects"
+        entries[rel] = FileEntry(rel, size, mtime, sha1, status, n, run_id)
+    for rel in deleted:
+        e = entries[rel]
+        entries[rel] = FileEntry(e.path, e.size, e.mtime_ns, e.sha1, "deleted", e.articles,
+                                 e.run_id, run_id)
+    write_table(manifest_table(entries.values()), staging / ".state" / "manifest.parquet",
+                config.write)
+    return stats
+
+
+write_task = task(name="write-output")(write_fn)

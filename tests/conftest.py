@@ -36,3 +36,12 @@ def seed_problems():
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module.check_seeds
+
+
+@pytest.fixture(scope="session")
+def harness():
+    """One Prefect test server for every flow test of the session (it costs ~8 s)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
