@@ -1,14 +1,13 @@
 """Stage 7, write: articles and rejects as Parquet with an explicit schema.
 
-Work happens in a staging folder inside the output folder; the finished datasets are
-moved into place with renames at the end, so readers never see a half-written dataset.
+Every file is written under a temporary name and renamed into place; `pipeline.store`
+swaps whole dataset folders, so readers never see a half-written dataset.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -145,41 +144,9 @@ def finalize_shard(shard: pa.Table, assignments: Mapping[str, Assignment]) -> pa
     return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
 
 
-def commit_outputs(staging: Path, out_dir: Path, names: Sequence[str] = ("articles", "rejects")
-                   ) -> None:
-    """Move the finished datasets from `staging` into `out_dir`, replacing older ones.
-
-    Each dataset is swapped with two renames (old aside, new in); the old one is deleted
-    only after the new one is in place.
-    """
-    for name in names:
-        new = staging / name
-        if not new.exists():
-            continue
-        target = out_dir / name
-        aside = staging / f"{name}.previous"
-        if target.exists():
-            os.replace(target, aside)
-        os.replace(new, target)
-        if aside.exists():
-            shutil.rmtree(aside)
-    _fsync_dir(out_dir)
-
-
 def write_json(data: object, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n", "utf-8")
     os.replace(tmp, path)
     return path
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
