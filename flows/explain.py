@@ -27,7 +27,7 @@ class ExplainLine:
 def find_article(out_dir: Path, article_id: str) -> dict | None:
     """The output row of one article, or None."""
     articles = Path(out_dir) / "articles"
-    if not articles.is_dir():
+    if not articles.is_dir() or not any(articles.glob("*.parquet")):
         return None
     table = ds.dataset(articles, format="parquet").to_table(
         filter=pc.field("article_id") == article_id)
@@ -71,6 +71,12 @@ def explain_lines(row: dict, raw_text: str | None) -> list[ExplainLine]:
             marks.append(ExplainLine("kept", line))
         elif n in removed:
             marks.append(ExplainLine("removed", line, removed[n]))
+        elif (phrased := _apply_phrase_edits(n, row["edits"])) and (
+                phrased[0] in kept or phrased[0] in removed):
+            kind = "changed" if phrased[0] in kept else "removed"
+            note = "; ".join(phrased[1]) + ("" if kind == "changed" else
+                                            f"; then {removed[phrased[0]]}")
+            marks.append(ExplainLine(kind, line, note))
         else:
             marks.append(ExplainLine("other", line, "not part of this article"))
     hits = [i for i, m in enumerate(marks) if m is not None and m.kind in ("kept", "changed")]
@@ -84,6 +90,17 @@ def explain_lines(row: dict, raw_text: str | None) -> list[ExplainLine]:
     while end + 1 < len(marks) and (marks[end + 1] is None or marks[end + 1].kind == "removed"):
         end += 1
     return [m for m in marks[start:end + 1] if m is not None]
+
+
+def _apply_phrase_edits(line: str, edits: list[dict]) -> tuple[str, list[str]] | None:
+    """The line with the article's phrase-level edits (unspin) applied, and what changed;
+    None if no edit applies."""
+    notes: list[str] = []
+    for e in edits:
+        if e["before"] and e["before"] in line:
+            line = line.replace(e["before"], e["after"])
+            notes.append(f"'{e['before']}' -> '{e['after']}' ({e['reason']})")
+    return (" ".join(line.split()), notes) if notes else None
 
 
 _ANSI = {"kept": "", "removed": "\x1b[31m", "changed": "\x1b[33m", "title": "\x1b[1;36m",

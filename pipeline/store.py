@@ -26,6 +26,7 @@ import json
 import os
 import shutil
 import signal
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -221,14 +222,15 @@ def diff_raw(files: Iterable[tuple[str, Path]], manifest: dict[str, FileEntry]) 
             st = path.stat()
             size, mtime = st.st_size, st.st_mtime_ns
         except OSError:
-            size, mtime = -1, -1
+            st, size, mtime = None, -1, -1
         old = manifest.get(rel)
         if old is not None and old.status != "deleted" and (old.size, old.mtime_ns) == (
                 size, mtime):
             unchanged.append(rel)
             continue
         try:
-            digest = file_sha1(path) if size >= 0 else ""
+            # only regular files are hashed: opening a FIFO would block the run
+            digest = file_sha1(path) if st is not None and stat.S_ISREG(st.st_mode) else ""
         except OSError:
             digest = ""
         stats[rel] = (size, mtime, digest)
