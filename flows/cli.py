@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="at most N raw files per task (default: 64)")
     run.add_argument("--shard-mb", type=int, default=32, metavar="MB",
                      help="at most about MB megabytes of raw files per task (default: 32)")
+    run.add_argument("--workers", type=int, default=0, metavar="N",
+                     help="processes for the cleaning work (default 0: one per core)")
     run.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                      help="progress bar on stderr: auto = when stderr is a terminal")
 
@@ -127,8 +129,8 @@ def _run(args: argparse.Namespace) -> int:
     raw, out = Path(args.raw_dir), Path(args.out_dir)
     if problem := _check_paths(raw, out):
         return _fail(problem)
-    if args.shard_files < 1 or args.shard_mb < 1:
-        return _fail("--shard-files and --shard-mb must be at least 1")
+    if args.shard_files < 1 or args.shard_mb < 1 or args.workers < 0:
+        return _fail("--shard-files and --shard-mb must be at least 1, --workers at least 0")
     try:  # refuse early, before Prefect's start-up; the flow holds the lock for real
         with OutputStore(out).locked():
             pass
@@ -140,7 +142,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         report = clean_news(raw_dir=str(raw), out_dir=str(out),
                             shard_max_files=args.shard_files, shard_max_mb=args.shard_mb,
-                            progress=progress)
+                            progress=progress, workers=args.workers)
     except OutputLocked as err:
         return _fail(str(err))
     except Exception as err:  # the flow failed; Prefect has logged the traceback

@@ -23,6 +23,7 @@ from prefect.futures import as_completed
 
 from flows.tasks import clean_shard as clean_shard_task
 from flows.tasks import cluster_task, shard_files, write_task
+from flows.work import default_workers, shutdown_pool
 from pipeline.read import list_raw_files
 from pipeline.store import OutputStore, diff_raw, kill_point
 from pipeline.write import write_json
@@ -37,13 +38,15 @@ def new_run_id() -> str:
 
 @flow(name="clean-news", log_prints=False)
 def clean_news(raw_dir: str = "raw", out_dir: str = "clean", shard_max_files: int = 64,
-               shard_max_mb: int = 32, progress: bool = False) -> dict:
+               shard_max_mb: int = 32, progress: bool = False, workers: int = 0) -> dict:
     """Clean the new and changed raw files under `raw_dir` into `out_dir`.
 
     raw_dir: folder the scrapers fill (read recursively; links out of it are not followed).
     out_dir: output folder: `articles/` and `rejects/` (Parquet), `reports/` (JSON).
     shard_max_files / shard_max_mb: size of the file shards handed to one task.
     progress: show a progress bar on the terminal (the CLI sets it on a TTY).
+    workers: processes for the CPU-bound shard work; 0 = one per core when there is more
+        than one shard, 1 = in the flow's own process.
     """
     logger = get_run_logger()
     started = time.perf_counter()
@@ -55,7 +58,11 @@ def clean_news(raw_dir: str = "raw", out_dir: str = "clean", shard_max_files: in
     with store.locked():
         for line in store.recover():
             logger.info("recover: %s", line)
-        report = _run(store, raw, run_id, shard_max_files, shard_max_mb, progress, logger)
+        try:
+            report = _run(store, raw, run_id, shard_max_files, shard_max_mb, progress,
+                          workers, logger)
+        finally:
+            shutdown_pool()
         report["total_seconds"] = round(time.perf_counter() - started, 3)
         write_json(report, store.reports / f"run-{run_id}.json")
         write_json(report, store.reports / "latest.json")
@@ -64,7 +71,7 @@ def clean_news(raw_dir: str = "raw", out_dir: str = "clean", shard_max_files: in
 
 
 def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard_max_mb: int,
-         progress: bool, logger) -> dict:
+         progress: bool, workers: int, logger) -> dict:
     seconds: dict[str, float] = {}
     t = time.perf_counter()
     files = list_raw_files(raw)
@@ -96,8 +103,12 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
         shards = shard_files([by_rel[r] for r in changes.to_read], shard_max_files,
                              shard_max_mb * 1024 * 1024)
         t = time.perf_counter()
+        if workers <= 0:
+            workers = min(default_workers(), len(shards))
+        logger.info("clean: %d shards on %d worker process(es)", len(shards), workers)
         futures = [
-            clean_shard_task.submit([str(p) for p in shard], str(raw), str(work), k, run_id)
+            clean_shard_task.submit([str(p) for p in shard], str(raw), str(work), k, run_id,
+                                    workers)
             for k, shard in enumerate(shards)
         ]
         results = _gather(futures, progress, len(changes.to_read), shards)

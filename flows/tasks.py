@@ -13,15 +13,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from prefect import task
 
-from pipeline.batch import clean_batch
+from flows.work import clean_shard_fn, process_pool
 from pipeline.cluster import Assignment, ClusterInput, cluster_articles
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
 from pipeline.store import FileEntry, link_or_copy, manifest_table, stable_cluster_ids
 from pipeline.write import (
     REJECT_SCHEMA,
     finalize_shard,
-    rejects_table,
-    shard_table,
     write_table,
 )
 
@@ -50,23 +48,16 @@ def shard_files(paths: Sequence[Path], max_files: int, max_bytes: int) -> list[l
     return shards
 
 
-def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int, run_id: str,
-                   config: PipelineConfig = DEFAULT_CONFIG) -> dict:
-    """read -> ... -> fingerprint one shard; write its articles and rejects to work_dir."""
-    result = clean_batch([Path(p) for p in paths], Path(raw_dir), config)
-    work = Path(work_dir)
-    articles = write_table(shard_table(result.articles, run_id),
-                           work / f"shard-{shard_no:05d}.parquet", config.write)
-    rejects = write_table(rejects_table(result.rejects, run_id),
-                          work / f"rejects-{shard_no:05d}.parquet", config.write)
-    per_file: dict[str, int] = {}
-    for a in result.articles:
-        per_file[a.source_file] = per_file.get(a.source_file, 0) + 1
-    return {"articles": str(articles), "rejects": str(rejects), "counts": result.counts,
-            "seconds": result.seconds, "per_file": per_file}
-
-
-clean_shard = task(name="clean-shard", retries=1, retry_delay_seconds=2)(clean_shard_fn)
+@task(name="clean-shard", retries=1, retry_delay_seconds=2)
+def clean_shard(paths: list[str], raw_dir: str, work_dir: str, shard_no: int, run_id: str,
+                workers: int = 1) -> dict:
+    """One shard through read -> ... -> fingerprint. With workers > 1 the CPU-bound work
+    runs in newsclean's process pool (this task's thread only waits), so shards use every
+    core despite the GIL."""
+    args = (paths, raw_dir, work_dir, shard_no, run_id)
+    if workers > 1:
+        return process_pool(workers).submit(clean_shard_fn, *args).result()
+    return clean_shard_fn(*args)
 
 
 def _items(table: pa.Table) -> list[ClusterInput]:

@@ -62,3 +62,16 @@ def test_flow_writes_the_contract_and_rejects(harness, raw_seeds: Path, tmp_path
     assert sorted(tuple(r[k] for k in key) for r in again) == sorted(
         tuple(r[k] for k in key) for r in rows)
     assert not (out / ".work").exists()
+
+
+def test_process_pool_gives_the_same_output(harness, raw_seeds: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    clean_news(str(raw_seeds), str(one), shard_max_files=1, workers=1)
+    report = clean_news(str(raw_seeds), str(two), shard_max_files=1, workers=2)
+    assert report["counts"]["new_articles"] == 11
+    key = ("article_id", "cluster_id", "is_canonical", "text", "title", "removed", "edits")
+
+    def rows(out: Path) -> list[tuple]:
+        return sorted(tuple(str(r[k]) for k in key) for r in _articles(out).to_pylist())
+
+    assert rows(one) == rows(two)

@@ -1,0 +1,61 @@
+"""Plain shard work and the process pool it runs in. No Prefect import here: pool workers
+import only this module and `pipeline`, so they start fast."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from pipeline.batch import clean_batch
+from pipeline.config import DEFAULT_CONFIG, PipelineConfig
+from pipeline.write import rejects_table, shard_table, write_table
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_SIZE = 0
+
+
+def default_workers() -> int:
+    """Worker processes to use: the cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """The shared process pool (created on first use; 'spawn', since the flow process has
+    threads and an event loop that must not be forked)."""
+    global _POOL, _POOL_SIZE
+    if _POOL is None or _POOL_SIZE != workers:
+        shutdown_pool()
+        _POOL = ProcessPoolExecutor(max_workers=workers,
+                                    mp_context=multiprocessing.get_context("spawn"))
+        _POOL_SIZE = workers
+    return _POOL
+
+
+def shutdown_pool() -> None:
+    global _POOL, _POOL_SIZE
+    if _POOL is not None:
+        _POOL.shutdown(wait=True, cancel_futures=True)
+    _POOL, _POOL_SIZE = None, 0
+
+
+def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int, run_id: str,
+                   config: PipelineConfig = DEFAULT_CONFIG) -> dict:
+    """read -> ... -> fingerprint one shard; write its articles and rejects to work_dir."""
+    result = clean_batch([Path(p) for p in paths], Path(raw_dir), config)
+    work = Path(work_dir)
+    articles = write_table(shard_table(result.articles, run_id),
+                           work / f"shard-{shard_no:05d}.parquet", config.write)
+    rejects = write_table(rejects_table(result.rejects, run_id),
+                          work / f"rejects-{shard_no:05d}.parquet", config.write)
+    per_file: dict[str, int] = {}
+    for a in result.articles:
+        per_file[a.source_file] = per_file.get(a.source_file, 0) + 1
+    return {"articles": str(articles), "rejects": str(rejects), "counts": result.counts,
+            "seconds": result.seconds, "per_file": per_file}
+
+
