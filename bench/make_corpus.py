@@ -1,0 +1,154 @@
+"""Benchmark corpus generator: N articles of about 750 words as raw newsclean input.
+
+    python bench/make_corpus.py 100000 bench/out/corpus-100k
+
+Articles are built from the BBC corpus in ../shared/corpora/bbc when it is present (read at
+run time, never copied into the repository): each new article takes the title of one BBC
+story and about 35 sentences drawn from all stories of its topic, in paragraphs
+of three, so articles read like news but rarely share a sentence; without the corpus,
+from random English words (wordsegment's unigram
+list). About 10% of articles are followed by a near-copy (truncated, re-scraped with other
+chrome and curly quotes, or with an edited sentence), so deduplication has work to do.
+
+Files: dumps of 20 articles with NYT-style paywall blocks between them (70% of files) and
+single-article pages (30%), 1,000 files per folder. Deterministic for a given N and seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+BBC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc"
+PAYWALL_START = "You have been granted access, use your keyboard to continue reading."
+PAYWALL_END = ["Enjoy unlimited access to all of The Times.", "6-month Welcome Offer",
+               "original price:   $3sale price:   $0.50/week", "Learn more"]
+CHROME = ["Share this article", "Advertisement", "Sign up for the Morning Briefing newsletter, "
+          "delivered to your inbox."]
+
+
+def _bbc_stories(root: Path) -> list[tuple[str, str, list[str]]]:
+    stories = []
+    for path in sorted(root.rglob("*.txt")):
+        if path.name == "README.TXT":
+            continue
+        raw = path.read_bytes()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+        if len(lines) > 2:
+            stories.append((path.parent.name, lines[0], lines[1:]))
+    return stories
+
+
+def _synthetic_stories(rng: random.Random, n: int = 3000) -> list[tuple[str, str, list[str]]]:
+    from wordsegment import UNIGRAMS, load
+
+    load()
+    vocab = sorted(UNIGRAMS, key=UNIGRAMS.get, reverse=True)[:20000]
+    weights = [UNIGRAMS[w] ** 0.5 for w in vocab]
+    stories = []
+    for k in range(n):
+        def sentence() -> str:
+            words = rng.choices(vocab, weights, k=rng.randint(12, 28))
+            return " ".join(words).capitalize() + "."
+        paras = [" ".join(sentence() for _ in range(rng.randint(2, 4))) for _ in range(8)]
+        title = " ".join(rng.choices(vocab, weights, k=6)).title()
+        stories.append((f"topic{k % 5}", title, paras))
+    return stories
+
+
+def articles(n: int, seed: int = 1) -> Iterator[tuple[str, list[str]]]:
+    """(title, paragraphs) for n articles, near-copies included."""
+    rng = random.Random(seed)
+    stories = _bbc_stories(BBC) if BBC.is_dir() else _synthetic_stories(rng)
+    sentences: dict[str, list[str]] = {}
+    for topic, _, paras in stories:
+        for p in paras:
+            sentences.setdefault(topic, []).extend(
+                s.strip() + "." for s in p.split(". ") if len(s.split()) > 3)
+    made = 0
+    while made < n:
+        topic, title, _ = stories[rng.randrange(len(stories))]
+        picked = rng.sample(sentences[topic], 36)
+        paras = [" ".join(picked[i:i + 3]).replace("..", ".") for i in range(0, 36, 3)]
+        yield title, paras
+        made += 1
+        if made < n and rng.random() < 0.10:
+            kind = rng.choice(("truncated", "rescraped", "edited"))
+            if kind == "truncated":
+                copy = paras[: max(2, int(len(paras) * rng.uniform(0.4, 0.7)))]
+            elif kind == "rescraped":
+                copy = [p.replace("'", "’").replace('"', "“") for p in paras]
+                copy.insert(1, rng.choice(CHROME))
+            else:
+                copy = list(paras)
+                copy[0] = copy[0] + " Officials later confirmed the figures."
+            yield title, copy
+            made += 1
+
+
+def write_corpus(n: int, out: Path, seed: int = 1) -> dict[str, int]:
+    """Write n articles under `out`; returns counts (files, articles, bytes)."""
+    rng = random.Random(seed + 1)
+    out.mkdir(parents=True, exist_ok=True)
+    files = size = 0
+    batch: list[tuple[str, list[str]]] = []
+
+    def flush() -> None:
+        nonlocal files, size, batch
+        if not batch:
+            return
+        folder = out / f"{files // 1000:04d}"
+        folder.mkdir(exist_ok=True)
+        if len(batch) == 1:
+            title, paras = batch[0]
+            text = title + "\n\n" + "\n\n".join(paras) + "\n"
+        else:
+            parts = ["The Daily Bench 2025-03-04 12:00:00", ""]
+            for title, paras in batch:
+                parts += [title, "", PAYWALL_START, ""] + [x for p in paras for x in (p, "")]
+                parts += PAYWALL_END + [""]
+            text = "\n".join(parts)
+        data = text.encode("utf-8")
+        (folder / f"{files:07d}.txt").write_bytes(data)
+        files += 1
+        size += len(data)
+        batch = []
+
+    target = 1
+    count = 0
+    for article in articles(n, seed):
+        if not batch:
+            target = 20 if rng.random() < 0.7 else 1
+        batch.append(article)
+        count += 1
+        if len(batch) >= target:
+            flush()
+    flush()
+    return {"files": files, "articles": count, "bytes": size}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("articles", type=int, help="number of articles (10000, 100000, ...)")
+    parser.add_argument("out", type=Path, help="folder to write the raw files into")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    if args.out.exists() and any(args.out.iterdir()):
+        print(f"{args.out} is not empty", file=sys.stderr)
+        return 2
+    counts = write_corpus(args.articles, args.out, args.seed)
+    source = "BBC corpus" if BBC.is_dir() else "synthetic words"
+    print(f"{counts['articles']} articles in {counts['files']} files, "
+          f"{counts['bytes'] / 1e6:.1f} MB ({source}) -> {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
