@@ -47,6 +47,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="at most about MB megabytes of raw files per task (default: 32)")
     run.add_argument("--workers", type=int, default=0, metavar="N",
                      help="processes for the cleaning work (default 0: one per core)")
+    run.add_argument("--dask", metavar="ADDRESS", default=None,
+                     help="run the shard tasks on an existing dask.distributed cluster, e.g. "
+                          "tcp://10.0.0.5:8786 (needs the 'dask' extra; raw and output folders "
+                          "must be on a file system the workers share)")
     run.add_argument("--progress", choices=("auto", "always", "never"), default="auto",
                      help="progress bar on stderr: auto = when stderr is a terminal")
 
@@ -139,10 +143,18 @@ def _run(args: argparse.Namespace) -> int:
     progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     from flows.flow import clean_news  # imported late: importing Prefect is slow
 
+    flow = clean_news
+    workers = args.workers
+    if args.dask:
+        try:
+            from flows.flow import with_dask
+        except ImportError as err:
+            return _fail(f"--dask needs prefect-dask: pip install 'newsclean[dask]' ({err})")
+        flow, workers = with_dask(args.dask), 1
     try:
-        report = clean_news(raw_dir=str(raw), out_dir=str(out),
-                            shard_max_files=args.shard_files, shard_max_mb=args.shard_mb,
-                            progress=progress, workers=args.workers)
+        report = flow(raw_dir=str(raw.resolve()), out_dir=str(out.resolve()),
+                      shard_max_files=args.shard_files, shard_max_mb=args.shard_mb,
+                      progress=progress, workers=workers)
     except OutputLocked as err:
         return _fail(str(err))
     except Exception as err:  # the flow failed; Prefect has logged the traceback

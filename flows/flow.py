@@ -70,6 +70,14 @@ def clean_news(raw_dir: str = "raw", out_dir: str = "clean", shard_max_files: in
     return report
 
 
+def with_dask(address: str):
+    """The flow with its tasks on the dask.distributed cluster at `address` (prefect-dask).
+    Each shard task then runs in one dask worker; the cluster supplies the parallelism."""
+    from prefect_dask import DaskTaskRunner
+
+    return clean_news.with_options(task_runner=DaskTaskRunner(address=address))
+
+
 def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard_max_mb: int,
          progress: bool, workers: int, logger) -> dict:
     seconds: dict[str, float] = {}
