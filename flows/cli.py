@@ -4,6 +4,7 @@
     newsclean serve --cron "0 * * * *" ...       serve the flow on a schedule (Prefect server)
     newsclean report [--out OUT_DIR]             the latest run's summary
     newsclean explain ARTICLE_ID [--out OUT_DIR] one article: removed and changed lines
+    newsclean clusters [--out OUT_DIR]           the largest clusters and their copies
 """
 
 from __future__ import annotations
@@ -76,6 +77,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="output folder (default: clean)")
     report.add_argument("--json", action="store_true", help="print the JSON report instead")
 
+    clusters = sub.add_parser(
+        "clusters", help="list the largest clusters and how each copy differs",
+        description=("List the largest clusters (stories with copies) in OUT_DIR: the "
+                     "canonical article's title, and for each copy how it differs from the "
+                     "canonical (words, estimated Jaccard and containment, truncated, spun, "
+                     "title)."))
+    clusters.add_argument("--out", dest="out_dir", default="clean", metavar="OUT_DIR",
+                          help="output folder (default: clean)")
+    clusters.add_argument("--top", type=int, default=10, metavar="N",
+                          help="how many clusters (default: 10)")
+
     explain = sub.add_parser(
         "explain", help="show one article's raw lines, what was removed and changed",
         description=(
@@ -104,7 +116,8 @@ def _add_paths(p: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    handler = {"run": _run, "serve": _serve, "report": _report, "explain": _explain}
+    handler = {"run": _run, "serve": _serve, "report": _report, "explain": _explain,
+               "clusters": _clusters}
     return handler[args.command](args)
 
 
@@ -128,7 +141,7 @@ def _check_paths(raw: Path, out: Path) -> str | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from pipeline.store import OutputLocked, OutputStore
+    from pipeline.store import IndexMismatch, OutputLocked, OutputStore
 
     raw, out = Path(args.raw_dir), Path(args.out_dir)
     if problem := _check_paths(raw, out):
@@ -155,7 +168,7 @@ def _run(args: argparse.Namespace) -> int:
         report = flow(raw_dir=str(raw.resolve()), out_dir=str(out.resolve()),
                       shard_max_files=args.shard_files, shard_max_mb=args.shard_mb,
                       progress=progress, workers=workers)
-    except OutputLocked as err:
+    except (OutputLocked, IndexMismatch) as err:
         return _fail(str(err))
     except Exception as err:  # the flow failed; Prefect has logged the traceback
         return _fail(f"run failed: {type(err).__name__}: {err}", EXIT_FAILED)
@@ -199,6 +212,15 @@ def _report(args: argparse.Namespace) -> int:
     from flows.flow import summary_markdown
 
     print(summary_markdown(report))
+    return EXIT_OK
+
+
+def _clusters(args: argparse.Namespace) -> int:
+    from flows.clusters import cluster_listing
+
+    if not (Path(args.out_dir) / "articles").is_dir():
+        return _fail(f"no articles in {str(Path(args.out_dir))!r}: run 'newsclean run' first")
+    print(cluster_listing(Path(args.out_dir), args.top))
     return EXIT_OK
 
 

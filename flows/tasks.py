@@ -16,10 +16,18 @@ from prefect import task
 from flows.work import clean_shard_fn, process_pool
 from pipeline.cluster import Assignment, ClusterInput, cluster_articles
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
-from pipeline.store import FileEntry, link_or_copy, manifest_table, stable_cluster_ids
+from pipeline.store import (
+    FileEntry,
+    check_index_params,
+    index_params,
+    link_or_copy,
+    manifest_table,
+    stable_cluster_ids,
+)
 from pipeline.write import (
     REJECT_SCHEMA,
     finalize_shard,
+    write_json,
     write_table,
 )
 
@@ -87,6 +95,7 @@ def cluster_fn(state_dir: str, articles_dir: str, shard_paths: list[str], replac
     """Cluster every article: earlier ones (from `.state/signatures`, minus those of
     replaced files) and this run's shards. Cluster ids carry over from the previous output.
     Writes the assignments table and returns its path."""
+    check_index_params(Path(state_dir), index_params(config.fingerprint, config.cluster))
     replaced_set = set(replaced)
     items: list[ClusterInput] = []
     sig_dir = Path(state_dir) / "signatures"
@@ -224,6 +233,7 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
                                  e.run_id, run_id)
     write_table(manifest_table(entries.values()), staging / ".state" / "manifest.parquet",
                 config.write)
+    write_json(index_params(config.fingerprint, config.cluster), staging / ".state" / "index.json")
     return stats
 
 

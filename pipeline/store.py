@@ -60,6 +60,40 @@ class OutputLocked(RuntimeError):
     """Another run holds the output folder's lock."""
 
 
+class IndexMismatch(RuntimeError):
+    """The signatures stored in the output folder were made with other parameters."""
+
+
+def index_params(fingerprint: object, cluster: object) -> dict:
+    """What must match between the stored signatures and this run: the hash scheme (which
+    names shingling, permutations and seed) and the LSH banding."""
+    return {
+        "scheme": fingerprint.scheme,
+        "num_perm": fingerprint.num_perm,
+        "bands": getattr(cluster, "bands", None),
+        "rows": getattr(cluster, "rows", None),
+    }
+
+
+def check_index_params(state_dir: Path, params: dict) -> None:
+    """Raise IndexMismatch, with what differs and what to do, if the stored index was made
+    with other parameters; silence if there is no index yet or it matches."""
+    path = Path(state_dir) / "index.json"
+    if not path.exists():
+        if any((Path(state_dir) / "signatures").glob("*.parquet")):
+            raise IndexMismatch(f"{state_dir} holds signatures but no index.json: they cannot "
+                                "be trusted; clean into a new output folder")
+        return
+    stored = json.loads(path.read_text("utf-8"))
+    diff = {k: (stored.get(k), v) for k, v in params.items() if stored.get(k) != v}
+    if diff:
+        shown = ", ".join(f"{k}: stored {a!r}, now {b!r}" for k, (a, b) in diff.items())
+        raise IndexMismatch(
+            f"the signatures in {state_dir} were made with other parameters ({shown}); "
+            "matching new articles against them would silently miss copies. Clean into a new "
+            "output folder, or move the old one aside")
+
+
 @dataclass(frozen=True, slots=True)
 class FileEntry:
     """What the manifest knows of one raw file."""

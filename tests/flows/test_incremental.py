@@ -70,3 +70,24 @@ def test_incremental_runs(harness, raw_seeds: Path, tmp_path: Path) -> None:
     assert manifest["004_cb30ac4c5e01e036.txt"].status == "deleted"
     assert manifest["004_cb30ac4c5e01e036.txt"].deleted_run_id == third["run_id"]
     assert not (out / ".work").exists()
+
+
+def test_index_made_with_other_parameters_is_a_clear_error(harness, raw_seeds: Path,
+                                                          tmp_path: Path) -> None:
+    import json
+
+    import pytest
+
+    from pipeline.store import IndexMismatch
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(raw_seeds, raw)
+    clean_news(str(raw), str(out))
+    index = out / ".state" / "index.json"
+    params = json.loads(index.read_text())
+    assert params["scheme"] and params["num_perm"]
+    index.write_text(json.dumps(dict(params, scheme="datasketch-affine32-legacy")))
+    shutil.copy(raw / "002_483f2f0007b8cfd7.txt", raw / "copy.txt")
+    with pytest.raises(IndexMismatch, match="other parameters.*scheme"):
+        clean_news(str(raw), str(out))
+    assert not (out / ".work").exists()  # the failed run left nothing behind

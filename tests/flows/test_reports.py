@@ -56,3 +56,23 @@ def test_report_and_explain_errors(tmp_path: Path, capsys) -> None:
     (tmp_path / "articles").mkdir()
     assert main(["explain", "nope", "--out", str(tmp_path)]) == 2
     assert "no article 'nope'" in capsys.readouterr().err
+
+
+def test_clusters_lists_copies_and_how_they_differ(harness, raw_seeds: Path, tmp_path: Path,
+                                                   capsys) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(raw_seeds, raw)
+    story = (raw / "002_483f2f0007b8cfd7.txt").read_text("utf-8")
+    lines = story.splitlines()
+    (raw / "exact.txt").write_text(story, "utf-8")
+    (raw / "cut.txt").write_text("\n".join(lines[: len(lines) * 3 // 5]), "utf-8")
+    clean_news(str(raw), str(out))
+    assert main(["clusters", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "13 articles in 11 clusters; 1 with copies" in text
+    assert "cluster " in text and ": 3 articles" in text
+    # the original and its exact copy tie on quality; either may be canonical
+    members = [ln for ln in text.splitlines() if ln.startswith("    ")]
+    assert len(members) == 2 and sum(ln.endswith("exact copy") for ln in members) == 1
+    cut = next(ln for ln in members if "[cut.txt]" in ln)
+    assert "truncated" in cut and "containment" in cut
