@@ -133,8 +133,9 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
                     stage_counts.get("rejected_files", 0))
         logger.info("split+strip: %d articles, %d boilerplate lines removed",
                     stage_counts.get("articles", 0), stage_counts.get("lines_removed", 0))
-        logger.info("repair: %d edits, %d articles flagged as spun",
-                    stage_counts.get("edits", 0), stage_counts.get("spun", 0))
+        logger.info("repair: %d edits in %d articles, %d articles flagged as spun",
+                    stage_counts.get("edits", 0), stage_counts.get("repaired", 0),
+                    stage_counts.get("spun", 0))
 
         t = time.perf_counter()
         assignments = cluster_task(str(store.state), str(store.articles),
@@ -213,6 +214,8 @@ def _output_counts(store: OutputStore) -> dict[str, int]:
         "spun": pc.sum(table.column("spun")).as_py() or 0,
         "lines_removed": pc.sum(pc.list_value_length(table.column("removed"))).as_py() or 0,
         "edits": pc.sum(pc.list_value_length(table.column("edits"))).as_py() or 0,
+        "repaired": pc.sum(pc.greater(pc.list_value_length(table.column("edits")), 0)).as_py()
+        or 0,
         "rejected_files": len(set(rejects.column("source_file").to_pylist())),
     }
 
@@ -240,7 +243,8 @@ def summary_markdown(report: dict) -> str:
         f"- articles: {c.get('articles', 0)} in {c.get('clusters', 0)} clusters "
         f"({c.get('duplicates', 0)} duplicates); {c.get('new_articles', 0)} from this run",
         f"- boilerplate lines removed: {c.get('lines_removed', 0)}; edits: "
-        f"{c.get('edits', 0)}; spun articles: {c.get('spun', 0)}",
+        f"{c.get('edits', 0)} in {c.get('repaired', 0)} repaired articles; spun articles: "
+        f"{c.get('spun', 0)}",
     ]
     if report.get("deleted_files"):
         shown = ", ".join(report["deleted_files"][:10])

@@ -69,5 +69,6 @@ def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = D
         "lines_removed": sum(len(a.removed) for a in articles),
         "edits": sum(len(a.edits) for a in articles),
         "spun": sum(a.spun for a in articles),
+        "repaired": sum(bool(a.edits) for a in articles),
     }
     return BatchResult(articles, rejects, counts, seconds)
