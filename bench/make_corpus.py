@@ -22,7 +22,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-BBC = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "bbc"
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.bbc import BBC, read_stories  # noqa: E402
+
 PAYWALL_START = "You have been granted access, use your keyboard to continue reading."
 PAYWALL_END = ["Enjoy unlimited access to all of The Times.", "6-month Welcome Offer",
                "original price:   $3sale price:   $0.50/week", "Learn more"]
@@ -31,19 +34,7 @@ CHROME = ["Share this article", "Advertisement", "Sign up for the Morning Briefi
 
 
 def _bbc_stories(root: Path) -> list[tuple[str, str, list[str]]]:
-    stories = []
-    for path in sorted(root.rglob("*.txt")):
-        if path.name == "README.TXT":
-            continue
-        raw = path.read_bytes()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
-        if len(lines) > 2:
-            stories.append((path.parent.name, lines[0], lines[1:]))
-    return stories
+    return [(st.topic, st.title, st.paragraphs) for st in read_stories(root)]
 
 
 def _synthetic_stories(rng: random.Random, n: int = 3000) -> list[tuple[str, str, list[str]]]:
