@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(slots=True, frozen=True)
@@ -34,10 +34,12 @@ class Edit:
 
 @dataclass(slots=True)
 class RawDocument:
-    """One unit of raw text as read from a file: a whole .txt file or one .jsonl record.
+    """One unit of raw text as read from a file: a whole .txt file, one .jsonl record, or
+    the main text of one HTML page.
 
     `lines` are the text's lines (no line endings). `edits` holds encoding repairs keyed
     by line index, so that split can hand each one to the article the line ends up in.
+    `published_on` is the publication date an HTML page states (not carried further yet).
     """
 
     source_file: str
@@ -50,6 +52,7 @@ class RawDocument:
     title: str | None = None
     line_edits: dict[int, list[Edit]] = field(default_factory=dict)
     removed: list[Removal] = field(default_factory=list)
+    published_on: date | None = None
 
 
 @dataclass(slots=True)

@@ -1,4 +1,5 @@
-"""Stage 1, read: bytes to text, one `RawDocument` per text file or JSON-lines record.
+"""Stage 1, read: bytes to text, one `RawDocument` per text file, JSON-lines record or HTML
+page (main text found by trafilatura).
 
 Files that cannot be read as text become `Reject`s with a reason a person understands;
 nothing is dropped silently.
@@ -6,12 +7,13 @@ nothing is dropped silently.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from pipeline.model import RawDocument, Reject
@@ -24,6 +26,9 @@ class ReadConfig:
     suffixes: file endings that are read as plain text (one dump or page per file).
     jsonl_suffixes: file endings read as JSON lines, one article per line with `text` and
         optionally `title`, `url`, `source`, `fetched_at`.
+    html_suffixes: file endings read as HTML pages: trafilatura finds the article text
+        (navigation, banners, related links, footers and comments left out) and the page's
+        title, site name, URL and publication date. One document per page.
     legacy_encodings: tried in order when a file is not valid UTF-8. Windows-1252 first:
         it is what most mis-declared Western scrapes really are; Latin-1 last because it
         decodes any byte string and so always succeeds.
@@ -34,6 +39,7 @@ class ReadConfig:
 
     suffixes: tuple[str, ...] = (".txt", ".text")
     jsonl_suffixes: tuple[str, ...] = (".jsonl", ".ndjson")
+    html_suffixes: tuple[str, ...] = (".html", ".htm")
     legacy_encodings: tuple[str, ...] = ("cp1252", "latin-1")
     max_control_ratio: float = 0.01
     max_bytes: int = 64 * 1024 * 1024
@@ -47,6 +53,11 @@ _HEADER = re.compile(
     r"(?:\s*(?:Z|UTC|[+-]\d{2}:?\d{2}))?\s*$"
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
+_META_CHARSET = re.compile(
+    rb"<meta\b[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE
+)
+_NO_HTML_TEXT = "HTML page with no article text (trafilatura found none)"
 
 
 def list_raw_files(raw_dir: Path, config: ReadConfig = DEFAULT_READ_CONFIG) -> list[Path]:
@@ -137,6 +148,47 @@ def decode_bytes(data: bytes, config: ReadConfig = DEFAULT_READ_CONFIG) -> tuple
     return text, encoding
 
 
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML page declares in a `<meta>` tag (first 4 KB), as a Python codec
+    name, or None if it declares none, or one Python does not know or that is not
+    ASCII-compatible. As in browsers, Latin-1 and ASCII labels mean Windows-1252.
+
+    >>> declared_charset(b'<html><head><meta charset="ISO-8859-1">')
+    'cp1252'
+    >>> declared_charset(b'<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">')
+    'koi8-r'
+    """
+    m = _META_CHARSET.search(data[:4096])
+    if not m:
+        return None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+        if "<meta".encode(name) != b"<meta":
+            return None
+    except (LookupError, UnicodeError):
+        return None
+    return "cp1252" if name in ("iso8859-1", "latin-1", "ascii") else name
+
+
+def decode_html(data: bytes, config: ReadConfig = DEFAULT_READ_CONFIG) -> tuple[str, str] | str:
+    """Decode an HTML page to (text, encoding), or return a reason string when it is not text.
+
+    As `decode_bytes` (BOM, then UTF-8), except that a page that is not UTF-8 is decoded
+    with the charset its `<meta>` tag declares before the legacy guesses. Valid UTF-8 wins
+    over the tag: scrapers often save a page re-encoded as UTF-8 and keep its old tag.
+    """
+    decoded = decode_bytes(data, config)
+    if isinstance(decoded, str) or decoded[1] not in config.legacy_encodings:
+        return decoded
+    charset = declared_charset(data)
+    if charset is None or charset.startswith("utf") or charset == decoded[1]:
+        return decoded
+    try:
+        return data.decode(charset), charset
+    except UnicodeDecodeError:
+        return decoded
+
+
 def _split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
@@ -159,14 +211,17 @@ def read_file(path: Path, raw_dir: Path, config: ReadConfig = DEFAULT_READ_CONFI
         data = real.read_bytes()
     except OSError as err:
         return [], [Reject(rel, f"unreadable: {err.strerror or err}")]
-    if suffix not in config.suffixes and suffix not in config.jsonl_suffixes:
+    is_html = suffix in config.html_suffixes
+    if suffix not in config.suffixes and suffix not in config.jsonl_suffixes and not is_html:
         return [], [Reject(rel, f"unsupported file type {suffix or '(no extension)'!r}")]
-    decoded = decode_bytes(data, config)
+    decoded = decode_html(data, config) if is_html else decode_bytes(data, config)
     if isinstance(decoded, str):
         return [], [Reject(rel, decoded)]
     text, encoding = decoded
     if suffix in config.jsonl_suffixes:
         return _read_jsonl(text, rel, encoding)
+    if is_html:
+        return _read_html(text, rel, encoding)
     return [_text_document(text, rel, encoding)], []
 
 
@@ -233,6 +288,50 @@ def _read_jsonl(text: str, rel: str, encoding: str) -> tuple[list[RawDocument], 
     if not docs and not problems:
         rejects.append(Reject(rel, "JSON lines file with no records"))
     return docs, rejects
+
+
+def _read_html(text: str, rel: str, encoding: str) -> tuple[list[RawDocument], list[Reject]]:
+    """One HTML page to one document: trafilatura's main text, one paragraph a line."""
+    import trafilatura  # here, not at the top: text-only runs do not pay for importing it
+
+    try:
+        # Precision over recall: a news page's nav, teasers and comments must stay out.
+        # Tables are mostly layout or widgets on news pages and come out as cell soup.
+        found = trafilatura.bare_extraction(
+            text,
+            with_metadata=True,
+            favor_precision=True,
+            include_comments=False,
+            include_tables=False,
+            include_images=False,
+            include_links=False,
+            include_formatting=False,
+        )
+    except Exception as err:  # a parser fault in one page must not end the batch
+        return [], [Reject(rel, f"HTML page could not be parsed: {type(err).__name__}: {err}")]
+    body = getattr(found, "text", None)
+    lines = [line.strip() for line in _split_lines(body or "") if line.strip()]
+    if found is None or not lines:
+        return [], [Reject(rel, _NO_HTML_TEXT)]
+    doc = RawDocument(
+        source_file=rel,
+        ordinal=0,
+        lines=lines,
+        encoding=encoding,
+        source=_str_or_none(found.sitename) or _str_or_none(found.hostname),
+        fetched_at=None,
+        url=_str_or_none(found.url),
+        title=_str_or_none(found.title),
+        published_on=_parse_date(found.date),
+    )
+    return [doc], []
+
+
+def _parse_date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
 
 
 def _iter_nonblank(text: str) -> Iterator[tuple[int, str]]:
