@@ -8,14 +8,25 @@ page-start paywall line, or a page title that leaked into the body
 
 from __future__ import annotations
 
+import os
 import re
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 
+from pipeline.chrome import (
+    DEFAULT_CHROME_CONFIG,
+    ChromeConfig,
+    ChromeProfile,
+    line_key,
+    repeated_lines,
+)
 from pipeline.model import Article, Edit, RawDocument, Removal
 from pipeline.strip import (
     BOUNDARY_END,
     BOUNDARY_START,
     DEFAULT_STRIP_CONFIG,
+    LINE,
     StripConfig,
     classify_lines,
     normalize_line,
@@ -33,6 +44,11 @@ class SplitConfig:
     publishers: site names that appear after a leaked page title, "<Title> – <Site>";
         the document's own source is always added.
     strip: the rules shared with the strip stage.
+    chrome: how site chrome is learned (`pipeline.chrome`); learned lines are removed here,
+        with their reason, and mark page boundaries.
+    unwrap: join hard-wrapped lines (a document whose long lines all end near one width)
+        before anything else looks at them.
+    pages: cut a dump into pages where its repeated page template starts again.
     """
 
     title_max_words: int = 25
@@ -49,6 +65,9 @@ class SplitConfig:
         "The Hill", "USA Today", "Los Angeles Times", "The Times", "Sky News", "Kyiv Independent",
     )
     strip: StripConfig = field(default_factory=lambda: DEFAULT_STRIP_CONFIG)
+    chrome: ChromeConfig = field(default_factory=lambda: DEFAULT_CHROME_CONFIG)
+    unwrap: bool = True
+    pages: bool = True
 
 
 DEFAULT_SPLIT_CONFIG = SplitConfig()
@@ -95,32 +114,247 @@ class _Segment:
     removed: list[Removal] = field(default_factory=list)
 
 
-def split_documents(docs: list[RawDocument], config: SplitConfig = DEFAULT_SPLIT_CONFIG
-                    ) -> list[Article]:
-    """Split each document into its articles (in document order)."""
+def publisher_of(doc: RawDocument) -> str:
+    """Whose chrome a document carries: its publisher (header, metadata), else the host of
+    its URL, else its folder under the raw folder, else "" (unknown)."""
+    if doc.source:
+        return doc.source
+    if doc.url:
+        host = re.sub(r"^[a-z]+://", "", doc.url).split("/")[0].lower()
+        if host:
+            return host.removeprefix("www.")
+    folder = os.path.dirname(doc.source_file)
+    return f"folder:{folder}" if folder else ""
+
+
+def split_documents(docs: list[RawDocument], config: SplitConfig = DEFAULT_SPLIT_CONFIG,
+                    profiles: Sequence[ChromeProfile] = ()) -> list[Article]:
+    """Split each document into its articles (in document order).
+
+    `profiles` are the chrome profiles learned so far (the output folder's, this batch's):
+    a line one of them knows as the document's publisher's chrome is removed.
+    """
     articles: list[Article] = []
     for doc in docs:
-        articles.extend(split_document(doc, config))
+        articles.extend(split_document(doc, config, profiles))
     return articles
 
 
-def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> list[Article]:
+def batch_profile(docs: Sequence[RawDocument], config: ChromeConfig = DEFAULT_CHROME_CONFIG
+                  ) -> ChromeProfile:
+    """What a batch of documents says about its publishers' chrome (each file one story)."""
+    prof = ChromeProfile(config)
+    if config.enabled:
+        for doc in docs:
+            prof.observe(publisher_of(doc), doc.lines)
+    return prof
+
+
+def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
+                   profiles: Sequence[ChromeProfile] = ()) -> list[Article]:
     """Split one document. A document with no body text left gives no article."""
+    if config.unwrap:
+        doc = _unwrapped(doc)
     classes = classify_lines(doc.lines, config.strip)
-    segments = _segments(doc, classes)
+    keys: list[int | None] = []
+    if config.chrome.enabled:
+        keys = [line_key(t, config.chrome.max_words) if t.strip() else None for t in doc.lines]
+        _mark_learned(doc, classes, keys, profiles, config.chrome)
+    starts = _page_starts(doc.lines, classes, keys) if config.pages and keys else []
     publishers = config.publishers + ((doc.source,) if doc.source else ())
-    leaked = _leaked_title_pattern(publishers)
+    leaked = _leaked_title_pattern(publishers + _repeated_suffixes(doc.lines))
     articles: list[Article] = []
-    for seg in segments:
-        art = _build_article(doc, seg, classes, leaked, config)
-        if art is not None:
-            art.ordinal = doc.ordinal * 10_000 + len(articles) if doc.ordinal else len(articles)
-            articles.append(art)
-        elif articles:
-            articles[-1].removed.extend(seg.removed)
+    bounds = [0, *starts, len(doc.lines)]
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        page = doc if (lo, hi) == (0, len(doc.lines)) else _page(doc, lo, hi)
+        page_classes = classes[lo:hi]
+        for seg in _segments(page, page_classes):
+            art = _build_article(page, seg, page_classes, leaked, config)
+            if art is not None:
+                art.ordinal = (doc.ordinal * 10_000 + len(articles) if doc.ordinal
+                               else len(articles))
+                articles.append(art)
+            elif articles:
+                articles[-1].removed.extend(seg.removed)
     if articles and doc.removed:
         articles[0].removed[:0] = doc.removed
     return articles
+
+
+def _page(doc: RawDocument, lo: int, hi: int) -> RawDocument:
+    edits = {i - lo: e for i, e in doc.line_edits.items() if lo <= i < hi}
+    return replace(doc, lines=doc.lines[lo:hi], line_edits=edits, removed=[])
+
+
+def _mark_learned(doc: RawDocument, classes: list[tuple[str, str] | None],
+                  keys: list[int | None], profiles: Sequence[ChromeProfile],
+                  config: ChromeConfig) -> None:
+    """Mark the lines learned as chrome: repeated within this document, or known from the
+    profiles as its publisher's. Rule matches keep their own reason."""
+    known = [c is not None for c in classes]
+    repeats = repeated_lines(doc.lines, keys, known, config)
+    publisher = publisher_of(doc)
+    for i, key in enumerate(keys):
+        if key is None or classes[i] is not None:
+            continue
+        if i in repeats:
+            classes[i] = (LINE, f"learned: repeats {repeats[i]} times in this file")
+            continue
+        for prof in profiles:
+            reason = prof.chrome_reason(publisher, key)
+            if reason:
+                classes[i] = (LINE, reason)
+                break
+
+
+def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
+                 keys: list[int | None], min_body_words: int = 12) -> list[int]:
+    """Where a dump's page template starts again: the line indices that open pages 2..N.
+
+    Each repeated junk line is tried as the anchor (with body text between its
+    occurrences); the one whose pages put the most repeated lines exactly once on every
+    page wins, as the page template does. When the anchor stands at the head of a page
+    (before any body text of page 1), each page starts at its occurrence, moved up over
+    junk lines and over as many head lines (headline, dek) as page 1 has before it; when
+    it stands after body text (a footer), each page starts after the junk run that holds
+    it, or at a headline standing alone just before it.
+    Rule boundaries (paywall and comment-form lines) are not anchors: `_segments` cuts
+    at them anyway.
+    """
+    occ: dict[int, list[int]] = defaultdict(list)
+    cut: Counter[int] = Counter()
+    for i, cls in enumerate(classes):
+        if cls is None or keys[i] is None:
+            continue
+        # rule boundaries (paywalls, comment forms) cut segments themselves (`_segments`)
+        if cls[0] in (BOUNDARY_START, BOUNDARY_END):
+            cut[keys[i]] += 1  # type: ignore[index]
+        elif not _INLINE_RULE.match(cls[1]):
+            occ[keys[i]].append(i)  # type: ignore[index]
+    # pages the rule boundaries already explain need no template
+    least = max(cut.values(), default=0)
+    counts = Counter(len(v) for v in occ.values() if len(v) >= max(2, least))
+    if not counts:
+        return []
+    body = [cls is None and len(lines[i].split()) >= min_body_words
+            for i, cls in enumerate(classes)]
+    candidates = sorted((k for k, v in occ.items() if len(v) >= max(2, least)),
+                        key=lambda k: occ[k][0])[:40]
+    best: tuple[int, int, list[int]] | None = None
+    for key in candidates:
+        starts = _starts_from_anchor(lines, classes, keys, occ[key], body)
+        if not starts:
+            continue
+        # The true page template puts most repeated lines once on every page: score a
+        # candidate by the repeated-line occurrences its pages explain that way.
+        bounds = [0, *starts, len(lines)]
+        pages = len(bounds) - 1
+        page_of = {}
+        for p, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            for i in range(lo, hi):
+                page_of[i] = p
+        fits = pages * sum(1 for v in occ.values()
+                           if len(v) == pages and len({page_of[i] for i in v}) == pages)
+        if best is None or fits > best[0]:
+            best = (fits, -occ[key][0], starts)
+    return best[2] if best else []
+
+
+# Junk that stands inside an article body (captions, credits, ad labels) repeats within one
+# page and so cannot mark where pages start.
+_INLINE_RULE = re.compile(r"rule:(photo|caption|image|advertisement)")
+
+
+def _starts_from_anchor(lines: list[str], classes: list[tuple[str, str] | None],
+                        keys: list[int | None], anchor: list[int], body: list[bool],
+                        min_pars: int = 1) -> list[int]:
+    if any(not any(body[a:b]) for a, b in zip(anchor, anchor[1:], strict=False)):
+        return []
+    first = anchor[0]
+    head = [i for i in range(first) if lines[i].strip()]
+    head_content = [i for i in head if classes[i] is None]
+    starts: list[int] = []
+    if len(head_content) <= 2:
+        for prev, at in zip(anchor, anchor[1:], strict=False):
+            start, budget, k = at, len(head_content), at - 1
+            while k > prev:
+                if not lines[k].strip():
+                    k -= 1
+                    continue
+                if classes[k] is not None:
+                    start = k
+                elif budget > 0 and len(lines[k].split()) <= 60:
+                    start, budget = k, budget - 1
+                else:
+                    break
+                k -= 1
+            starts.append(start)
+    else:
+        for prev, at in zip([-1, *anchor], anchor[:-1], strict=False):
+            starts.append(_start_near_footer(lines, classes, prev, at))
+    # every page must hold body text: a few paragraphs at least
+    bounds = [0, *starts, len(lines)]
+    if len(set(bounds)) != len(bounds) or any(
+            sum(body[lo:hi]) < min_pars for lo, hi in zip(bounds, bounds[1:], strict=False)):
+        return []
+    return starts
+
+
+def _start_near_footer(lines: list[str], classes: list[tuple[str, str] | None], prev: int,
+                       at: int) -> int:
+    """The start of the page after a footer line at `at`: a headline standing alone
+    between junk just before it (`... junk / Headline / junk(at)`), else the first
+    non-junk line after the junk run that holds `at`."""
+    k = at - 1
+    while k > prev and (not lines[k].strip() or classes[k] is not None):
+        k -= 1
+    if k > prev and classes[k] is None and looks_like_title(lines[k]):
+        j = k - 1
+        while j > prev and not lines[j].strip():
+            j -= 1
+        if j > prev and classes[j] is not None:
+            return k
+    k = at + 1
+    while k < len(lines) and (not lines[k].strip() or classes[k] is not None):
+        k += 1
+    return k
+
+
+def _repeated_suffixes(lines: Sequence[str]) -> tuple[str, ...]:
+    """Site names of leaked page titles: the `<Title> | <Site>` suffixes that recur."""
+    found = Counter(m.group(1).strip() for line in lines
+                    if (m := _SUFFIX.match(normalize_line(line))))
+    return tuple(name for name, n in found.items() if n >= 2)
+
+
+_SUFFIX = re.compile(r"^.{8,200}?\s+[|–—-]\s+([A-Z][\w.&' -]{1,58}\w)$")
+
+
+def _unwrapped(doc: RawDocument) -> RawDocument:
+    """The document with hard-wrapped paragraphs joined, when it is hard-wrapped: most of
+    its long lines end within a few columns of one width, and a line is joined to the next
+    when the next line's first word would have fitted on it (so the break was the
+    wrapper's, not the author's)."""
+    lens = [len(t.rstrip()) for t in doc.lines if len(t.strip()) >= 30]
+    if len(lens) < 8:
+        return doc
+    width = sorted(lens)[int(len(lens) * 0.95)]
+    if width > 120 or sum(width - 12 <= n <= width for n in lens) < 0.6 * len(lens):
+        return doc
+    lines: list[str] = []
+    edits: dict[int, list[Edit]] = {}
+    prev_len = -1
+    for i, raw in enumerate(doc.lines):
+        text = raw.strip()
+        first = text.split(" ", 1)[0] if text else ""
+        if lines and text and prev_len >= 0 and prev_len + 1 + len(first) > width:
+            lines[-1] = f"{lines[-1].rstrip()} {text}"
+        else:
+            lines.append(raw)
+        if doc.line_edits.get(i):
+            edits.setdefault(len(lines) - 1, []).extend(doc.line_edits[i])
+        prev_len = len(raw.rstrip()) if text else -1
+    return replace(doc, lines=lines, line_edits=edits)
 
 
 def _segments(doc: RawDocument, classes: list[tuple[str, str] | None]) -> list[_Segment]:
@@ -195,7 +429,15 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
                    leaked: re.Pattern[str], config: SplitConfig) -> Article | None:
     removed = list(seg.removed)
     title: str | None = None
-    lines = list(seg.lines)
+    title_at = -1
+    lines = []
+    for entry in seg.lines:
+        cls = classes[entry[0]]
+        if cls is not None and cls[1].startswith("learned"):
+            removed.append(Removal(entry[1], cls[1], "strip"))
+        else:
+            lines.append(entry)
+    lines = _drop_listed_headlines(lines, classes, removed)
     if seg.forced_title is not None:
         title = _collapse(seg.forced_title[1])
     # A page title that leaked into the body is the title, not text.
@@ -218,11 +460,13 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
             content = content[1:]
     elif title is None and len(content) > 1 and looks_like_title(content[0][1], config):
         title = _collapse(content[0][1])
+        title_at = content[0][0]
         lines.remove(content[0])
         content = content[1:]
     if title is None and leaked_title:
         title = leaked_title
-    if title is not None and len(content) > 1:
+    if title is not None and len(content) > 1 and not any(
+            classes[i] is not None for i, _ in lines if title_at < i < content[0][0]):
         dek = _find_dek(lines, content, classes, config)
         if dek is not None:
             lines = [e for e in lines if e[1] != dek]
@@ -244,6 +488,30 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
     )
     art.edits.extend(_edits_for(doc, seg))
     return art
+
+
+def _drop_listed_headlines(lines: list[tuple[int, str]],
+                           classes: list[tuple[str, str] | None], removed: list[Removal]
+                           ) -> list[tuple[int, str]]:
+    """Headlines listed at the end of a page under a junk line ("More local news",
+    learned or not) are links, not body: two to eight short lines with no sentence end,
+    after the last body paragraph, with nothing but junk after them."""
+    end = len(lines)
+    while end > 0 and classes[lines[end - 1][0]] is not None:
+        end -= 1
+    k = end
+    while k > 0 and end - k < 8:
+        i, text = lines[k - 1]
+        norm = normalize_line(text)
+        if classes[i] is not None or _END_PUNCT.search(norm) or not looks_like_title(norm):
+            break
+        k -= 1
+    if end - k < 2 or k == 0 or classes[lines[k - 1][0]] is None:
+        return lines
+    why = classes[lines[k - 1][0]][1]  # type: ignore[index]
+    for _, text in lines[k:end]:
+        removed.append(Removal(text, f"{why} (listed headline)", "strip"))
+    return lines[:k] + lines[end:]
 
 
 def _find_dek(lines: list[tuple[int, str]], content: list[tuple[int, str]],

@@ -1,0 +1,267 @@
+"""Learned site chrome: lines that recur across one publisher's pages are its boilerplate.
+
+Rules (`rules/boilerplate.toml`) know what is junk on every site. Each site also has its
+own wording ("The Daily Ledger is supported by readers like you.", "Reuse this content",
+"Tap here for alerts") that no rule can list. Such lines recur on every page of the site
+while body text does not, so they are learned, as CCNet does for web text: every line is
+normalised (case folded, accents dropped, digits to 0, punctuation out) and hashed, and
+
+- within one dump, a short line that recurs on several pages is chrome (a dump repeats the
+  page template once per article);
+- across files, a line that one publisher shows in at least `min_stories` different
+  stories, and in at least `min_share` of that publisher's stories, is chrome.
+
+"Different stories" matters: the same story scraped three times repeats its own body
+lines, which are not chrome. A story is known by its first long line (`story_key`), so
+copies of one story count once. Within a dump, a run of repeated long sentences is a
+repeated story, not chrome (see `ChromeConfig.body_guard_words`).
+
+The per-publisher counts are a `ChromeProfile`, kept in the output folder
+(`.state/chrome.json`) and merged with each run's, so that a small batch from a known site
+is stripped as well as a big one.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import xxhash
+
+PROFILE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ChromeConfig:
+    """How site chrome is learned.
+
+    enabled: learn chrome at all (rules still apply when off).
+    max_words: longer lines are never learned as chrome (page templates are short lines;
+        the longest seen in practice are privacy notices of ~50 words).
+    min_repeats: within one document, a line must occur this many times.
+    body_guard_words: within one document, a repeated line of at least this many words
+        that ends a sentence and sits next to another such repeated line is a repeated
+        story's body, not chrome.
+    min_stories / min_share: across files, a line is a publisher's chrome when it was seen
+        in at least `min_stories` distinct stories of that publisher and in at least
+        `min_share` of them (a common short sentence such as "The company declined to
+        comment." recurs in a few stories, never in a large share).
+    max_singletons: per publisher, how many lines seen once are remembered in the profile
+        (the most recent); lines seen twice or more are always kept.
+    """
+
+    enabled: bool = True
+    max_words: int = 60
+    min_repeats: int = 2
+    body_guard_words: int = 20
+    min_stories: int = 3
+    min_share: float = 0.1
+    max_singletons: int = 20_000
+
+
+DEFAULT_CHROME_CONFIG = ChromeConfig()
+
+_PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
+_DIGIT = re.compile(r"\d")
+_WS = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"[.!?…]['\"’”)]*$")
+
+
+def normalize_for_key(line: str) -> str:
+    """CCNet-style normal form: lower case, no accents, digits as 0, no punctuation.
+
+    >>> normalize_for_key("Updated 3:15 PM EST, March 4, 2025")
+    'updated 000 pm est march 0 0000'
+    >>> normalize_for_key("Sign up — it’s FREE!") == normalize_for_key("sign up: its free")
+    True
+    """
+    text = unicodedata.normalize("NFD", line.lower())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = _DIGIT.sub("0", _PUNCT.sub("", text))
+    return _WS.sub(" ", text).strip()
+
+
+def line_key(line: str, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> int | None:
+    """The 64-bit key of a line's normal form, or None for blank and over-long lines."""
+    if not line or len(line) > max_words * 12 or len(line.split()) > max_words:
+        return None
+    norm = normalize_for_key(line)
+    if not norm:
+        return None
+    return xxhash.xxh64_intdigest(norm.encode())
+
+
+def story_key(lines: Iterable[str], min_words: int = 25) -> int | None:
+    """A story's identity: the key of its first line of at least `min_words` words."""
+    for line in lines:
+        if len(line.split()) >= min_words:
+            return xxhash.xxh64_intdigest(normalize_for_key(line).encode())
+    return None
+
+
+@dataclass(slots=True)
+class _KeyStat:
+    stories: int = 0
+    seen: list[int] = field(default_factory=list)  # story keys, up to min_stories + 1
+    example: str = ""
+
+
+@dataclass(slots=True)
+class _Publisher:
+    stories: int = 0
+    story_keys: set[int] = field(default_factory=set)
+    keys: dict[int, _KeyStat] = field(default_factory=dict)
+
+
+class ChromeProfile:
+    """Per-publisher counts of the lines seen in how many distinct stories."""
+
+    def __init__(self, config: ChromeConfig = DEFAULT_CHROME_CONFIG) -> None:
+        self.config = config
+        self._pubs: dict[str, _Publisher] = {}
+
+    def __len__(self) -> int:
+        return len(self._pubs)
+
+    def publishers(self) -> list[str]:
+        return sorted(self._pubs)
+
+    def stories(self, publisher: str) -> int:
+        pub = self._pubs.get(publisher)
+        return pub.stories if pub else 0
+
+    def observe(self, publisher: str, lines: Sequence[str], story: int | None = None) -> None:
+        """Count one story (an article, or a whole single-page file) of `publisher`.
+
+        A story already counted (same `story` key) is not counted again: re-scrapes of
+        one story do not make its body look like chrome.
+        """
+        pub = self._pubs.setdefault(publisher, _Publisher())
+        if story is None:
+            story = story_key(lines)
+        if story is not None:
+            if story in pub.story_keys:
+                return
+            pub.story_keys.add(story)
+        pub.stories += 1
+        seen_here: set[int] = set()
+        cap = self.config.min_stories + 1
+        for line in lines:
+            key = line_key(line, self.config.max_words)
+            if key is None or key in seen_here:
+                continue
+            seen_here.add(key)
+            stat = pub.keys.get(key)
+            if stat is None:
+                stat = pub.keys[key] = _KeyStat(example=line.strip()[:200])
+            stat.stories += 1
+            if story is not None and len(stat.seen) < cap:
+                stat.seen.append(story)
+
+    def chrome_reason(self, publisher: str, key: int | None) -> str | None:
+        """Why the line with `key` is this publisher's chrome, or None when it is not."""
+        if key is None:
+            return None
+        pub = self._pubs.get(publisher)
+        if pub is None:
+            return None
+        stat = pub.keys.get(key)
+        if stat is None or stat.stories < self.config.min_stories:
+            return None
+        if stat.stories < self.config.min_share * pub.stories:
+            return None
+        return (f"learned: {publisher or 'unknown publisher'} chrome, in {stat.stories} of "
+                f"{pub.stories} stories")
+
+    def merge(self, other: ChromeProfile) -> None:
+        """Add `other`'s counts to this profile (stories counted in both count twice
+        unless their story keys are remembered here)."""
+        for name, theirs in other._pubs.items():
+            mine = self._pubs.setdefault(name, _Publisher())
+            new_stories = theirs.story_keys - mine.story_keys
+            dup = len(theirs.story_keys) - len(new_stories)
+            mine.stories += theirs.stories - dup
+            mine.story_keys |= theirs.story_keys
+            cap = self.config.min_stories + 1
+            for key, t in theirs.keys.items():
+                m = mine.keys.get(key)
+                if m is None:
+                    mine.keys[key] = _KeyStat(t.stories, list(t.seen), t.example)
+                    continue
+                again = len(set(t.seen) & set(m.seen))
+                m.stories += max(t.stories - again, 0)
+                m.seen = (m.seen + [s for s in t.seen if s not in m.seen])[:cap]
+
+    def to_json(self) -> dict:
+        """A JSON-ready dict; lines seen once are capped at `max_singletons` per publisher."""
+        pubs = {}
+        for name, pub in sorted(self._pubs.items()):
+            single = [k for k, s in pub.keys.items() if s.stories < 2]
+            keep_single = set(single[-self.config.max_singletons:])
+            keys = {
+                f"{k:016x}": [s.stories, [f"{x:016x}" for x in s.seen], s.example]
+                for k, s in pub.keys.items() if s.stories >= 2 or k in keep_single
+            }
+            pubs[name] = {"stories": pub.stories,
+                          "story_keys": [f"{x:016x}" for x in sorted(pub.story_keys)],
+                          "keys": keys}
+        return {"version": PROFILE_VERSION, "normalisation": "ccnet-lower-nfd-digit0-nopunct",
+                "hash": "xxh64", "publishers": pubs}
+
+    @classmethod
+    def from_json(cls, data: dict, config: ChromeConfig = DEFAULT_CHROME_CONFIG
+                  ) -> ChromeProfile:
+        if data.get("version") != PROFILE_VERSION or data.get("hash") != "xxh64":
+            raise ValueError(f"chrome profile version {data.get('version')!r} / hash "
+                             f"{data.get('hash')!r} is not the one this newsclean writes "
+                             f"({PROFILE_VERSION}, xxh64)")
+        prof = cls(config)
+        for name, p in data.get("publishers", {}).items():
+            pub = prof._pubs[name] = _Publisher(
+                stories=int(p["stories"]), story_keys={int(x, 16) for x in p["story_keys"]})
+            for k, (n, seen, example) in p["keys"].items():
+                pub.keys[int(k, 16)] = _KeyStat(int(n), [int(x, 16) for x in seen], example)
+        return prof
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.to_json(), ensure_ascii=False), "utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path, config: ChromeConfig = DEFAULT_CHROME_CONFIG) -> ChromeProfile:
+        """The profile at `path`, or an empty one when there is none yet."""
+        if not Path(path).is_file():
+            return cls(config)
+        return cls.from_json(json.loads(Path(path).read_text("utf-8")), config)
+
+
+def repeated_lines(lines: Sequence[str], keys: Sequence[int | None],
+                   ignore: Sequence[bool], config: ChromeConfig = DEFAULT_CHROME_CONFIG
+                   ) -> dict[int, int]:
+    """Within one document: {line index: times its line occurs} for lines that recur as
+    chrome. `ignore[i]` marks lines already known as junk (they are not body neighbours).
+    """
+    counts = Counter(k for k in keys if k is not None)
+    rep = {i: counts[k] for i, k in enumerate(keys)
+           if k is not None and counts[k] >= config.min_repeats}
+    if not rep:
+        return rep
+
+    def long_sentence(i: int) -> bool:
+        text = lines[i].strip()
+        return (i in rep and not ignore[i] and len(text.split()) >= config.body_guard_words
+                and _SENTENCE_END.search(text) is not None)
+
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    guard: set[int] = set()
+    for a, b in zip(nonblank, nonblank[1:], strict=False):
+        if long_sentence(a) and long_sentence(b):
+            guard.update((a, b))
+    return {i: n for i, n in rep.items() if i not in guard}
