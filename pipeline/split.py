@@ -71,6 +71,7 @@ class SplitConfig:
 
 
 DEFAULT_SPLIT_CONFIG = SplitConfig()
+LEAKED = "leaked page title"
 
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,60}\s?(—|–|--|-)\s")
 _END_PUNCT = re.compile(r"[.!?…]['\"’”)]*$")
@@ -160,9 +161,14 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
     if config.chrome.enabled:
         keys = [line_key(t, config.chrome.max_words) if t.strip() else None for t in doc.lines]
         _mark_learned(doc, classes, keys, profiles, config.chrome)
-    starts = _page_starts(doc.lines, classes, keys) if config.pages and keys else []
     publishers = config.publishers + ((doc.source,) if doc.source else ())
     leaked = _leaked_title_pattern(publishers + _repeated_suffixes(doc.lines))
+    for i, line in enumerate(doc.lines):
+        if classes[i] is None and line.strip() and leaked.match(normalize_line(line)):
+            classes[i] = (LINE, LEAKED)  # junk where it stands; a title candidate later
+            if keys:
+                keys[i] = None
+    starts = _page_starts(doc.lines, classes, keys) if config.pages and keys else []
     articles: list[Article] = []
     bounds = [0, *starts, len(doc.lines)]
     for lo, hi in zip(bounds, bounds[1:], strict=False):
@@ -215,7 +221,8 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
     occurrences); the one whose pages put the most repeated lines exactly once on every
     page wins, as the page template does. When the anchor stands at the head of a page
     (before any body text of page 1), each page starts at its occurrence, moved up over
-    junk lines and over as many head lines (headline, dek) as page 1 has before it; when
+    junk of the kinds page 1 has above it (same line or same rule) and over as many head
+    lines (headline, dek) as page 1 has before it; when
     it stands after body text (a footer), each page starts after the junk run that holds
     it, or at a headline standing alone just before it.
     Rule boundaries (paywall and comment-form lines) are not anchors: `_segments` cuts
@@ -275,13 +282,17 @@ def _starts_from_anchor(lines: list[str], classes: list[tuple[str, str] | None],
     head_content = [i for i in head if classes[i] is None]
     starts: list[int] = []
     if len(head_content) <= 2:
+        # junk of the kinds page 1 has above the anchor (its top chrome, byline, date)
+        head_junk = {keys[i] for i in head if classes[i] is not None} | {
+            classes[i][1] for i in head if classes[i] is not None}  # type: ignore[index]
         for prev, at in zip(anchor, anchor[1:], strict=False):
             start, budget, k = at, len(head_content), at - 1
             while k > prev:
                 if not lines[k].strip():
                     k -= 1
                     continue
-                if classes[k] is not None:
+                if classes[k] is not None and (keys[k] in head_junk
+                                               or classes[k][1] in head_junk):  # type: ignore[index]
                     start = k
                 elif budget > 0 and len(lines[k].split()) <= 60:
                     start, budget = k, budget - 1
@@ -348,7 +359,10 @@ def _unwrapped(doc: RawDocument) -> RawDocument:
         text = raw.strip()
         first = text.split(" ", 1)[0] if text else ""
         if lines and text and prev_len >= 0 and prev_len + 1 + len(first) > width:
-            lines[-1] = f"{lines[-1].rstrip()} {text}"
+            head = lines[-1].rstrip()
+            # a break after a compound's hyphen ("semi-" / "final") keeps the hyphen only
+            glue = "" if re.search(r"\w-$", head) else " "
+            lines[-1] = f"{head}{glue}{text}"
         else:
             lines.append(raw)
         if doc.line_edits.get(i):
@@ -444,9 +458,9 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
     leaked_title: str | None = None
     for entry in list(lines):
         m = leaked.match(normalize_line(entry[1]))
-        if m and classes[entry[0]] is None:
+        if m and classes[entry[0]] in (None, (LINE, LEAKED)):
             leaked_title = leaked_title or _collapse(entry[1])[: len(m.group("title"))].strip()
-            removed.append(Removal(entry[1], "leaked page title", "split"))
+            removed.append(Removal(entry[1], LEAKED, "split"))
             lines.remove(entry)
     content = [(i, t) for i, t in lines if classes[i] is None]
     if not content:
