@@ -262,9 +262,25 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
                 page_of[i] = p
         fits = pages * sum(1 for v in occ.values()
                            if len(v) == pages and len({page_of[i] for i in v}) == pages)
+        # ... and every page opens the way page 1 does (same junk line, or a headline)
+        opening = [_opening(lines, classes, keys, lo, hi)
+                   for lo, hi in zip(bounds, bounds[1:], strict=False)]
+        fits += 2 * sum(o == opening[0] for o in opening)
         if best is None or fits > best[0]:
             best = (fits, -occ[key][0], starts)
     return best[2] if best else []
+
+
+def _opening(lines: list[str], classes: list[tuple[str, str] | None],
+             keys: list[int | None], lo: int, hi: int) -> object:
+    """How a page opens: its first junk line's key, "headline" or "text"."""
+    for i in range(lo, hi):
+        if not lines[i].strip():
+            continue
+        if classes[i] is not None:
+            return keys[i]
+        return "headline" if looks_like_title(lines[i]) else "text"
+    return None
 
 
 # Junk that stands inside an article body (captions, credits, ad labels) repeats within one
@@ -492,7 +508,7 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
         source_file=doc.source_file,
         ordinal=0,
         encoding=doc.encoding,
-        paragraphs=_paragraphs(lines, classes),
+        paragraphs=_paragraphs(lines, classes, _is_tight(doc.lines)),
         source=doc.source,
         fetched_at=doc.fetched_at,
         url=doc.url,
@@ -546,11 +562,21 @@ def _find_dek(lines: list[tuple[int, str]], content: list[tuple[int, str]],
     return None
 
 
-def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | None]
-                ) -> list[str]:
+def _is_tight(lines: Sequence[str]) -> bool:
+    """No blank lines between the text lines: one paragraph per line."""
+    text = [i for i, t in enumerate(lines) if t.strip()]
+    if len(text) < 3:
+        return False
+    blanks = (text[-1] - text[0] + 1) - len(text)
+    return blanks <= 0.05 * len(text)
+
+
+def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | None],
+                tight: bool = False) -> list[str]:
     """Each line is a paragraph, except that a hard-wrapped body line (40+ characters, no
     sentence end, the next line of the same block starting in lower case) is joined to the
-    next. Boilerplate lines are never joined: strip must see them whole."""
+    next. Boilerplate lines are never joined: strip must see them whole. A page with no
+    blank lines at all puts one paragraph on each line, so nothing is joined there."""
     paras: list[str] = []
     prev_idx = -2
     prev_junk = True
@@ -558,7 +584,7 @@ def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | No
         text = text.strip()
         junk = classes[i] is not None
         joinable = (
-            paras and not junk and not prev_junk and i == prev_idx + 1
+            paras and not tight and not junk and not prev_junk and i == prev_idx + 1
             and len(paras[-1]) >= 40 and _CONTINUES.search(paras[-1]) is not None
             and text[:1].islower()
         )
