@@ -182,9 +182,26 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
                 articles.append(art)
             elif articles:
                 articles[-1].removed.extend(seg.removed)
+    _untitle_sentences(articles)
     if articles and doc.removed:
         articles[0].removed[:0] = doc.removed
     return articles
+
+
+def _untitle_sentences(articles: list[Article]) -> None:
+    """In a dump whose pages carry no headline, each page's first paragraph (a sentence)
+    was taken for its title. When most titles (60%) of a dump of three or more articles
+    are full sentences of six words or more, those are put back as first paragraphs."""
+    titled = [a for a in articles if a.title]
+    if len(articles) < 3 or not titled:
+        return
+    sentences = [a for a in titled
+                 if len(a.title.split()) >= 6 and _END_PUNCT.search(a.title)]  # type: ignore[union-attr]
+    if len(sentences) < 0.6 * len(titled):
+        return
+    for a in sentences:
+        a.paragraphs[:0] = [a.title, a.dek] if a.dek else [a.title]  # type: ignore[list-item]
+        a.title = a.dek = None
 
 
 def _page(doc: RawDocument, lo: int, hi: int) -> RawDocument:
