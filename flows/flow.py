@@ -24,6 +24,7 @@ from prefect.futures import as_completed
 from flows.tasks import clean_shard as clean_shard_task
 from flows.tasks import cluster_task, shard_files, write_task
 from flows.work import default_workers, shutdown_pool
+from pipeline.chrome import ChromeProfile
 from pipeline.read import list_raw_files
 from pipeline.store import OutputStore, diff_raw, kill_point
 from pipeline.write import write_json
@@ -116,7 +117,7 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
         logger.info("clean: %d shards on %d worker process(es)", len(shards), workers)
         futures = [
             clean_shard_task.submit([str(p) for p in shard], str(raw), str(work), k, run_id,
-                                    workers)
+                                    workers, str(store.state / CHROME_FILE))
             for k, shard in enumerate(shards)
         ]
         results = _gather(futures, progress, len(changes.to_read), shards)
@@ -146,6 +147,7 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
             str(store.root), str(staging), run_id, results, assignments, changes.to_read,
             changes.to_read, changes.deleted, {k: list(v) for k, v in changes.stats.items()},
             {p: asdict(e) for p, e in manifest.items()})
+        _save_chrome(store, staging, results)
         store.commit(run_id)
         seconds["write"] = time.perf_counter() - t
     except BaseException:
@@ -161,6 +163,18 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
     report["finished_at"] = datetime.now(UTC).isoformat()
     report["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
     return report
+
+
+CHROME_FILE = "chrome.json"
+
+
+def _save_chrome(store: OutputStore, staging: Path, results: list[dict]) -> None:
+    """The learned site chrome, earlier runs' and this run's, into the staged `.state/`."""
+    profile = ChromeProfile.load(store.state / CHROME_FILE)
+    for r in results:
+        if r.get("chrome") and Path(r["chrome"]).is_file():
+            profile.merge(ChromeProfile.load(Path(r["chrome"])))
+    profile.save(staging / ".state" / CHROME_FILE)
 
 
 def _gather(futures: list, progress: bool, n_files: int, shards: list) -> list[dict]:

@@ -58,11 +58,11 @@ def shard_files(paths: Sequence[Path], max_files: int, max_bytes: int) -> list[l
 
 @task(name="clean-shard", retries=1, retry_delay_seconds=2)
 def clean_shard(paths: list[str], raw_dir: str, work_dir: str, shard_no: int, run_id: str,
-                workers: int = 1) -> dict:
+                workers: int = 1, profile: str | None = None) -> dict:
     """One shard through read -> ... -> fingerprint. With workers > 1 the CPU-bound work
     runs in newsclean's process pool (this task's thread only waits), so shards use every
     core despite the GIL."""
-    args = (paths, raw_dir, work_dir, shard_no, run_id)
+    args = (paths, raw_dir, work_dir, shard_no, run_id, DEFAULT_CONFIG, profile)
     if workers > 1:
         return process_pool(workers).submit(clean_shard_fn, *args).result()
     return clean_shard_fn(*args)

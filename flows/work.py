@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline.batch import clean_batch
+from pipeline.chrome import ChromeProfile
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
 from pipeline.write import rejects_table, shard_table, write_table
 
@@ -43,11 +44,30 @@ def shutdown_pool() -> None:
     _POOL, _POOL_SIZE = None, 0
 
 
+def _load_profile(path: str | None, config: PipelineConfig) -> ChromeProfile | None:
+    global _PROFILE
+    if not path or not Path(path).is_file():
+        return None
+    stamp = (path, Path(path).stat().st_mtime_ns)
+    if _PROFILE is None or _PROFILE[0] != stamp:
+        _PROFILE = (stamp, ChromeProfile.load(Path(path), config.split.chrome))
+    return _PROFILE[1]
+
+
+_PROFILE: tuple[tuple[str, int], ChromeProfile] | None = None
+
+
 def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int, run_id: str,
-                   config: PipelineConfig = DEFAULT_CONFIG) -> dict:
-    """read -> ... -> fingerprint one shard; write its articles and rejects to work_dir."""
-    result = clean_batch([Path(p) for p in paths], Path(raw_dir), config)
+                   config: PipelineConfig = DEFAULT_CONFIG, profile: str | None = None) -> dict:
+    """read -> ... -> fingerprint one shard; write its articles and rejects to work_dir.
+    `profile`: the output folder's learned chrome (`.state/chrome.json`), if any; what
+    this shard learns is written next to its articles (`chrome-NNNNN.json`)."""
+    result = clean_batch([Path(p) for p in paths], Path(raw_dir), config,
+                         _load_profile(profile, config))
     work = Path(work_dir)
+    chrome = work / f"chrome-{shard_no:05d}.json"
+    if result.chrome is not None:
+        result.chrome.save(chrome)
     articles = write_table(shard_table(result.articles, run_id),
                            work / f"shard-{shard_no:05d}.parquet", config.write)
     rejects = write_table(rejects_table(result.rejects, run_id),
@@ -56,6 +76,7 @@ def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int,
     for a in result.articles:
         per_file[a.source_file] = per_file.get(a.source_file, 0) + 1
     return {"articles": str(articles), "rejects": str(rejects), "counts": result.counts,
-            "seconds": result.seconds, "per_file": per_file}
+            "seconds": result.seconds, "per_file": per_file,
+            "chrome": str(chrome) if result.chrome is not None else None}
 
 

@@ -11,12 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipeline.chrome import ChromeProfile, story_key
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
 from pipeline.fingerprint import fingerprint_articles
 from pipeline.model import Article, Reject
 from pipeline.read import read_files
 from pipeline.repair import fix_document_encoding
-from pipeline.split import split_documents
+from pipeline.split import batch_profile, publisher_of, split_documents
 from pipeline.strip import strip_boilerplate
 from pipeline.unspin import unspin_articles
 
@@ -27,11 +28,18 @@ class BatchResult:
     rejects: list[Reject]
     counts: dict[str, int] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
+    chrome: ChromeProfile | None = None  # what this batch adds to the publishers' profiles
 
 
-def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = DEFAULT_CONFIG
-                ) -> BatchResult:
-    """Run read -> repair(encoding) -> split -> strip -> unspin -> fingerprint on a batch."""
+def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = DEFAULT_CONFIG,
+                profile: ChromeProfile | None = None) -> BatchResult:
+    """Run read -> repair(encoding) -> split -> strip -> unspin -> fingerprint on a batch.
+
+    `profile` is the site chrome learned on earlier runs (the output folder's
+    `.state/chrome.json`); lines it knows as a publisher's chrome are removed, as are lines
+    this batch itself shows to be chrome. The result's `chrome` holds what this batch's
+    articles add to the profile.
+    """
     seconds: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -45,7 +53,10 @@ def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = D
     lap("read")
     fix_document_encoding(docs, config.repair)
     lap("repair")
-    articles = split_documents(docs, config.split)
+    chrome_cfg = config.split.chrome
+    profiles = [p for p in (profile, batch_profile(docs, chrome_cfg)) if p is not None]
+    articles = split_documents(docs, config.split, profiles)
+    publishers = {(d.source_file, d.ordinal): publisher_of(d) for d in docs}
     lap("split")
     read_ok = {d.source_file for d in docs}
     with_articles = {a.source_file for a in articles}
@@ -56,6 +67,14 @@ def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = D
     articles = [a for a in articles if a.paragraphs]
     for src in sorted({a.source_file for a in empty} - {a.source_file for a in articles}):
         rejects.append(Reject(src, "no article text found (empty after removing boilerplate)"))
+    learned = ChromeProfile(chrome_cfg)
+    if chrome_cfg.enabled:
+        for a in articles:
+            pub = publishers.get((a.source_file, a.ordinal // 10_000 if a.ordinal >= 10_000
+                                  else 0), "")
+            lines = [*(x for x in (a.title, a.dek) if x), *(r.line for r in a.removed),
+                     *a.paragraphs]
+            learned.observe(pub, lines, story_key(a.paragraphs))
     lap("strip")
     unspin_articles(articles, config.unspin)
     lap("repair")
@@ -71,4 +90,4 @@ def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = D
         "spun": sum(a.spun for a in articles),
         "repaired": sum(bool(a.edits) for a in articles),
     }
-    return BatchResult(articles, rejects, counts, seconds)
+    return BatchResult(articles, rejects, counts, seconds, learned)

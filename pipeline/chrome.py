@@ -97,10 +97,15 @@ def line_key(line: str, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> int
 
 
 def story_key(lines: Iterable[str], min_words: int = 25) -> int | None:
-    """A story's identity: the key of its first line of at least `min_words` words."""
+    """A story's identity: the key of its first line of at least `min_words` words, else
+    of its longest line when that has eight words or more (short stories)."""
+    lines = list(lines)
     for line in lines:
         if len(line.split()) >= min_words:
             return xxhash.xxh64_intdigest(normalize_for_key(line).encode())
+    longest = max(lines, key=len, default="")
+    if len(longest.split()) >= 8:
+        return xxhash.xxh64_intdigest(normalize_for_key(longest).encode())
     return None
 
 
