@@ -252,19 +252,49 @@ def repeated_lines(lines: Sequence[str], keys: Sequence[int | None],
                    ) -> dict[int, int]:
     """Within one document: {line index: times its line occurs} for lines that recur as
     chrome. `ignore[i]` marks lines already known as junk (they are not body neighbours).
+
+    A repeated line is chrome when body text stands between some two of its copies, and,
+    when it occurs only twice, it has the same neighbour (line before or after) both
+    times. A run of repeated long sentences is a repeated story, not chrome.
     """
     counts = Counter(k for k in keys if k is not None)
     rep = {i: counts[k] for i, k in enumerate(keys)
            if k is not None and counts[k] >= config.min_repeats}
     if not rep:
         return rep
+    nonblank = [i for i, line in enumerate(lines) if line.strip()]
+    # body lines seen before each line (prefix sums), and each line's neighbours
+    body_before = [0] * (len(lines) + 1)
+    for i, line in enumerate(lines):
+        body_before[i + 1] = body_before[i] + (
+            not ignore[i] and i not in rep and len(line.split()) >= 12)
+    around: dict[int, tuple[int | None, int | None]] = {}
+    for k, i in enumerate(nonblank):
+        if i in rep:
+            around[i] = (keys[nonblank[k - 1]] if k else None,
+                         keys[nonblank[k + 1]] if k + 1 < len(nonblank) else None)
+    occurrences: dict[int, list[int]] = {}
+    for i in rep:
+        occurrences.setdefault(keys[i], []).append(i)  # type: ignore[arg-type]
+    for occ in occurrences.values():
+        # A page template repeats with body text between its copies (a subheading
+        # repeated inside one list does not) ...
+        spread = any(body_before[b] > body_before[a + 1] for a, b in zip(occ, occ[1:],
+                                                                           strict=False))
+        # ... and a line seen only twice must stand among the same neighbours both times
+        # (a headline that is also listed under "Most read" of another page does not).
+        same_context = len(occ) >= 3 or any(
+            x is not None and (x == y) for x, y in zip(around[occ[0]], around[occ[1]],
+                                                       strict=True))
+        if not (spread and same_context):
+            for i in occ:
+                del rep[i]
 
     def long_sentence(i: int) -> bool:
         text = lines[i].strip()
         return (i in rep and not ignore[i] and len(text.split()) >= config.body_guard_words
                 and _SENTENCE_END.search(text) is not None)
 
-    nonblank = [i for i, line in enumerate(lines) if line.strip()]
     guard: set[int] = set()
     for a, b in zip(nonblank, nonblank[1:], strict=False):
         if long_sentence(a) and long_sentence(b):
