@@ -69,6 +69,9 @@ DEFAULT_CHROME_CONFIG = ChromeConfig()
 _PUNCT = re.compile(r"[^\w\s]|_", re.UNICODE)
 _DIGIT = re.compile(r"\d")
 _WS = re.compile(r"\s+")
+# ASCII fast path of the same normal form: punctuation out, digits to 0.
+_ASCII_KEY = {c: None for c in range(128) if not chr(c).isalnum() and not chr(c).isspace()}
+_ASCII_KEY.update({ord(d): "0" for d in "0123456789"})
 _SENTENCE_END = re.compile(r"[.!?…]['\"’”)]*$")
 
 
@@ -80,6 +83,8 @@ def normalize_for_key(line: str) -> str:
     >>> normalize_for_key("Sign up — it’s FREE!") == normalize_for_key("sign up: its free")
     True
     """
+    if line.isascii():
+        return " ".join(line.lower().translate(_ASCII_KEY).split())
     text = unicodedata.normalize("NFD", line.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _DIGIT.sub("0", _PUNCT.sub("", text))

@@ -63,7 +63,9 @@ def normalize_line(line: str) -> str:
     >>> normalize_line("  You’ve   been\u00a0granted ")
     "You've been granted"
     """
-    return _WS.sub(" ", line.translate(_QUOTES)).strip()
+    if line.isascii():
+        return " ".join(line.split())
+    return " ".join(line.translate(_QUOTES).split())
 
 
 @lru_cache(maxsize=8)
@@ -94,10 +96,64 @@ def match_rule(line: str, rules: Sequence[Rule]) -> Rule | None:
     norm = normalize_line(line)
     if not norm:
         return None
-    for rule in rules:
-        if rule.pattern.search(norm):
-            return rule
-    return None
+    return _Matcher.of(tuple(rules)).first(norm)
+
+
+class _Matcher:
+    """Finds the first matching rule in file order with few regex calls: the rules
+    anchored with `^` as one alternation tried once at the start of the line, the others
+    (rules about how a line ends, which would be slow as `^.{0,400}...$`) one by one."""
+
+    def __init__(self, rules: tuple[Rule, ...]) -> None:
+        self.rules = rules
+        parts, self.loose = [], []
+        for k, rule in enumerate(rules):
+            if not _anchored(rule.pattern):
+                self.loose.append((k, rule))
+                continue
+            body = rule.pattern.pattern
+            if not rule.pattern.flags & re.IGNORECASE:
+                body = f"(?-i:{body})"
+            parts.append(f"(?P<r{k}>{body})")
+        self.head = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+
+    @staticmethod
+    @lru_cache(maxsize=8)
+    def of(rules: tuple[Rule, ...]) -> _Matcher:
+        return _Matcher(rules)
+
+    def first(self, norm: str) -> Rule | None:
+        m = self.head.match(norm) if self.head is not None else None
+        at = int(m.lastgroup[1:]) if m else len(self.rules)  # type: ignore[index]
+        for k, rule in self.loose:
+            if k >= at:
+                break
+            if rule.pattern.search(norm):
+                return rule
+        return self.rules[at] if m else None
+
+
+def _anchored(pattern: re.Pattern[str]) -> bool:
+    """Does every top-level branch of the pattern start with `^`?"""
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+
+    def first_is_begin(seq: list) -> bool:
+        if not seq:
+            return False
+        op, av = seq[0]
+        if op is C.AT:
+            return av is C.AT_BEGINNING
+        if op is C.BRANCH:
+            return all(first_is_begin(list(b)) for b in av[1])
+        if op is C.SUBPATTERN:
+            return first_is_begin(list(av[3]))
+        return False
+
+    try:
+        return first_is_begin(list(P.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001 - unparseable here: use the one-by-one path
+        return False
 
 
 def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CONFIG
@@ -108,10 +164,11 @@ def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CON
     `caption text / credit / hide caption / toggle caption / credit`, whose caption text
     only shows as junk by its neighbours.
     """
-    rules = load_rules(config.rules_path)
+    matcher = _Matcher.of(load_rules(config.rules_path))
     out: list[tuple[str, str] | None] = []
     for line in lines:
-        rule = match_rule(line, rules)
+        norm = normalize_line(line)
+        rule = matcher.first(norm) if norm else None
         out.append((rule.kind, f"rule:{rule.name}") if rule else None)
     if config.caption_context:
         _mark_captions(lines, out)
