@@ -78,6 +78,9 @@ class Article:
     cluster_id: str = ""
     is_canonical: bool = True
     duplicate_of: str | None = None
+    # split's rule verdict per paragraph text, so strip need not match the rules again
+    # (internal; cleared by strip, never written)
+    line_classes: dict[str, tuple[str, str] | None] | None = None
 
     @property
     def article_id(self) -> str:

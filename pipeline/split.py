@@ -534,6 +534,11 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
         removed=removed,
     )
     art.edits.extend(_edits_for(doc, seg))
+    # the rule verdicts strip would reach again (caption layout is decided in context there)
+    art.line_classes = {
+        _collapse(text): cls for i, text in lines
+        if (cls := classes[i]) is None or (cls[1].startswith("rule:")
+                                           and "(caption layout)" not in cls[1])}
     return art
 
 

@@ -32,6 +32,7 @@ class Rule:
     kind: str
     pattern: re.Pattern[str]
     origin: str
+    max_chars: int = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,10 @@ class StripConfig:
 
 
 DEFAULT_STRIP_CONFIG = StripConfig()
+#: A rule never matches a (normalised) line longer than its `max_chars`, 200 unless the
+#: rule says otherwise: boilerplate lines are short, and long body paragraphs then meet
+#: only the few rules written for long junk (privacy notices, captions).
+DEFAULT_MAX_CHARS = 200
 
 _WS = re.compile(r"\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
@@ -87,7 +92,10 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
             pattern = re.compile(entry["pattern"], flags)
         except (KeyError, re.error) as err:
             raise ValueError(f"boilerplate rule {name!r}: bad pattern: {err}") from err
-        rules.append(Rule(name, kind, pattern, entry.get("origin", "")))
+        max_chars = entry.get("max_chars", DEFAULT_MAX_CHARS)
+        if not isinstance(max_chars, int) or max_chars < 1:
+            raise ValueError(f"boilerplate rule {name!r}: max_chars must be a positive integer")
+        rules.append(Rule(name, kind, pattern, entry.get("origin", ""), max_chars))
     return tuple(rules)
 
 
@@ -102,20 +110,27 @@ def match_rule(line: str, rules: Sequence[Rule]) -> Rule | None:
 class _Matcher:
     """Finds the first matching rule in file order with few regex calls: the rules
     anchored with `^` as one alternation tried once at the start of the line, the others
-    (rules about how a line ends, which would be slow as `^.{0,400}...$`) one by one."""
+    (rules about how a line ends, which would be slow as `^.{0,400}...$`) one by one; and
+    for a line of a given length only the rules whose `max_chars` admit it."""
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
-        parts, self.loose = [], []
-        for k, rule in enumerate(rules):
+        self.limits = sorted({r.max_chars for r in rules})
+        self.tiers = [self._tier(limit) for limit in self.limits]
+
+    def _tier(self, limit: int) -> tuple[re.Pattern[str] | None, list[tuple[int, Rule]]]:
+        parts, loose = [], []
+        for k, rule in enumerate(self.rules):
+            if rule.max_chars < limit:
+                continue
             if not _anchored(rule.pattern):
-                self.loose.append((k, rule))
+                loose.append((k, rule))
                 continue
             body = rule.pattern.pattern
             if not rule.pattern.flags & re.IGNORECASE:
                 body = f"(?-i:{body})"
             parts.append(f"(?P<r{k}>{body})")
-        self.head = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        return (re.compile("|".join(parts), re.IGNORECASE) if parts else None), loose
 
     @staticmethod
     @lru_cache(maxsize=8)
@@ -123,9 +138,15 @@ class _Matcher:
         return _Matcher(rules)
 
     def first(self, norm: str) -> Rule | None:
-        m = self.head.match(norm) if self.head is not None else None
+        n = len(norm)
+        tier = next((t for limit, t in zip(self.limits, self.tiers, strict=True)
+                     if limit >= n), None)
+        if tier is None:
+            return None
+        head, loose = tier
+        m = head.match(norm) if head is not None else None
         at = int(m.lastgroup[1:]) if m else len(self.rules)  # type: ignore[index]
-        for k, rule in self.loose:
+        for k, rule in loose:
             if k >= at:
                 break
             if rule.pattern.search(norm):
@@ -156,7 +177,8 @@ def _anchored(pattern: re.Pattern[str]) -> bool:
         return False
 
 
-def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CONFIG
+def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CONFIG,
+                   known: dict[str, tuple[str, str] | None] | None = None
                    ) -> list[tuple[str, str] | None]:
     """For each line: (kind, reason) if it is boilerplate, else None. Blank lines get None.
 
@@ -167,6 +189,9 @@ def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CON
     matcher = _Matcher.of(load_rules(config.rules_path))
     out: list[tuple[str, str] | None] = []
     for line in lines:
+        if known is not None and line in known:
+            out.append(known[line])
+            continue
         norm = normalize_line(line)
         rule = matcher.first(norm) if norm else None
         out.append((rule.kind, f"rule:{rule.name}") if rule else None)
@@ -204,7 +229,8 @@ def strip_boilerplate(articles: list[Article], config: StripConfig = DEFAULT_STR
 
 def _strip_article(article: Article, config: StripConfig) -> None:
     paras = article.paragraphs
-    classes = classify_lines(paras, config)
+    classes = classify_lines(paras, config, article.line_classes)
+    article.line_classes = None
     keep: list[str] = []
     i = 0
     while i < len(paras):
