@@ -164,18 +164,20 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
     publishers = config.publishers + ((doc.source,) if doc.source else ())
     leaked = _leaked_title_pattern(publishers + _repeated_suffixes(doc.lines))
     for i, line in enumerate(doc.lines):
-        if classes[i] is None and line.strip() and leaked.match(normalize_line(line)):
+        if (classes[i] is None and any(sep in line for sep in _SEPARATORS)
+                and leaked.match(normalize_line(line))):
             classes[i] = (LINE, LEAKED)  # junk where it stands; a title candidate later
             if keys:
                 keys[i] = None
     starts = _page_starts(doc.lines, classes, keys) if config.pages and keys else []
     articles: list[Article] = []
+    tight = _is_tight(doc.lines)
     bounds = [0, *starts, len(doc.lines)]
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         page = doc if (lo, hi) == (0, len(doc.lines)) else _page(doc, lo, hi)
         page_classes = classes[lo:hi]
         for seg in _segments(page, page_classes):
-            art = _build_article(page, seg, page_classes, leaked, config)
+            art = _build_article(page, seg, page_classes, leaked, config, tight)
             if art is not None:
                 art.ordinal = (doc.ordinal * 10_000 + len(articles) if doc.ordinal
                                else len(articles))
@@ -367,10 +369,13 @@ def _start_near_footer(lines: list[str], classes: list[tuple[str, str] | None], 
 def _repeated_suffixes(lines: Sequence[str]) -> tuple[str, ...]:
     """Site names of leaked page titles: the `<Title> | <Site>` suffixes that recur."""
     found = Counter(m.group(1).strip() for line in lines
-                    if (m := _SUFFIX.match(normalize_line(line))))
+                    if any(sep in line for sep in _SEPARATORS)
+                    and (m := _SUFFIX.match(normalize_line(line))))
     return tuple(name for name, n in found.items() if n >= 2)
 
 
+# a leaked page title needs one of these between title and site name (a cheap pre-check)
+_SEPARATORS = ("|", "–", "—", " - ", ": ", "\t", "\u00a0")
 _SUFFIX = re.compile(r"^.{8,200}?\s+[|–—-]\s+([A-Z][\w.&' -]{1,58}\w)$")
 
 
@@ -473,7 +478,8 @@ def _leaked_title_pattern(publishers: tuple[str, ...]) -> re.Pattern[str]:
 
 
 def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str] | None],
-                   leaked: re.Pattern[str], config: SplitConfig) -> Article | None:
+                   leaked: re.Pattern[str], config: SplitConfig, tight: bool = False
+                   ) -> Article | None:
     removed = list(seg.removed)
     title: str | None = None
     title_at = -1
@@ -525,7 +531,7 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
         source_file=doc.source_file,
         ordinal=0,
         encoding=doc.encoding,
-        paragraphs=_paragraphs(lines, classes, _is_tight(doc.lines)),
+        paragraphs=_paragraphs(lines, classes, tight),
         source=doc.source,
         fetched_at=doc.fetched_at,
         url=doc.url,
@@ -620,7 +626,12 @@ def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | No
 
 
 def _collapse(text: str) -> str:
-    return re.sub(r"[ \t\u00a0]+", " ", text).strip()
+    if "  " not in text and "\t" not in text and "\u00a0" not in text:
+        return text.strip()
+    return _SPACES.sub(" ", text).strip()
+
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 def _edits_for(doc: RawDocument, seg: _Segment) -> list[Edit]:

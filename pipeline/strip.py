@@ -204,7 +204,7 @@ def _mark_captions(lines: Sequence[str], out: list[tuple[str, str] | None]) -> N
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     pos = {i: k for k, i in enumerate(nonblank)}
     for i in nonblank:
-        if normalize_line(lines[i]).lower() != "toggle caption":
+        if "aption" not in lines[i] or normalize_line(lines[i]).lower() != "toggle caption":
             continue
         k = pos[i]
         # i-1: "hide caption", i-2: credit, i-3: caption text; i+1: the credit again
