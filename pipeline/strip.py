@@ -33,6 +33,7 @@ class Rule:
     pattern: re.Pattern[str]
     origin: str
     max_chars: int = 200
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +96,8 @@ def load_rules(path: Path | None = None) -> tuple[Rule, ...]:
         max_chars = entry.get("max_chars", DEFAULT_MAX_CHARS)
         if not isinstance(max_chars, int) or max_chars < 1:
             raise ValueError(f"boilerplate rule {name!r}: max_chars must be a positive integer")
-        rules.append(Rule(name, kind, pattern, entry.get("origin", ""), max_chars))
+        requires = tuple(str(x).lower() for x in entry.get("requires", ()))
+        rules.append(Rule(name, kind, pattern, entry.get("origin", ""), max_chars, requires))
     return tuple(rules)
 
 
@@ -146,9 +148,12 @@ class _Matcher:
         head, loose = tier
         m = head.match(norm) if head is not None else None
         at = int(m.lastgroup[1:]) if m else len(self.rules)  # type: ignore[index]
+        lower = norm.lower() if loose else ""
         for k, rule in loose:
             if k >= at:
                 break
+            if rule.requires and not any(x in lower for x in rule.requires):
+                continue
             if rule.pattern.search(norm):
                 return rule
         return self.rules[at] if m else None
