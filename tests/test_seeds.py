@@ -22,3 +22,8 @@ def test_seed_dump_000_is_seven_articles_without_paywall(raw_seeds: Path) -> Non
     assert len(rows) == 7
     for r in rows:
         assert "granted access" not in r["text"] and "Welcome Offer" not in r["text"]
+
+
+def test_seeds_absent_should_lines_are_gone_too(raw_seeds: Path, seed_problems) -> None:
+    """The user's 'absent_should' lines (remove where it costs no body text) are removed."""
+    assert seed_problems(_rows(raw_seeds), include_should=True) == []
