@@ -25,7 +25,9 @@ from pipeline.store import (
     stable_cluster_ids,
 )
 from pipeline.write import (
+    ARTICLE_SCHEMA,
     REJECT_SCHEMA,
+    conform,
     finalize_shard,
     write_json,
     write_table,
@@ -151,6 +153,10 @@ def _with_assignments(table: pa.Table, assignments: dict[str, Assignment]) -> pa
     return table
 
 
+def _columns(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:
+    return [(f.name, f.type) for f in schema]
+
+
 def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[dict],
              assignments_path: str, replaced: list[str], read_files: list[str],
              deleted: list[str], file_stats: dict[str, list], manifest: dict[str, dict],
@@ -172,7 +178,8 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
         kept = _without_files(head, replaced_set)
         fresh = _with_assignments(kept, assignments)
         same = kept.num_rows == head.num_rows and all(
-            fresh.column(c).equals(kept.column(c)) for c in cluster_cols[2:])
+            fresh.column(c).equals(kept.column(c)) for c in cluster_cols[2:]
+        ) and _columns(pq.read_schema(part)) == _columns(ARTICLE_SCHEMA)  # else: added since
         if same:
             link_or_copy(part, staging / "articles" / part.name)
             link_or_copy(sig_part, staging / ".state" / "signatures" / part.name)
@@ -182,7 +189,8 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
         if kept.num_rows == 0:
             continue
         name = f"part-{run_id}-r{k:05d}.parquet"
-        full = _with_assignments(_without_files(pq.read_table(part), replaced_set), assignments)
+        full = _with_assignments(conform(_without_files(pq.read_table(part), replaced_set)),
+                                 assignments)
         write_table(full, staging / "articles" / name, config.write)
         write_table(_without_files(pq.read_table(sig_part), replaced_set),
                     staging / ".state" / "signatures" / name, config.write)

@@ -39,7 +39,7 @@ class RawDocument:
 
     `lines` are the text's lines (no line endings). `edits` holds encoding repairs keyed
     by line index, so that split can hand each one to the article the line ends up in.
-    `published_on` is the publication date an HTML page states (not carried further yet).
+    `published_on` is the publication date an HTML page states.
     """
 
     source_file: str
@@ -81,6 +81,7 @@ class Article:
     # split's rule verdict per paragraph text, so strip need not match the rules again
     # (internal; cleared by strip, never written)
     line_classes: dict[str, tuple[str, str] | None] | None = None
+    published_on: date | None = None
 
     @property
     def article_id(self) -> str:

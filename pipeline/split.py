@@ -534,6 +534,7 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
         paragraphs=_paragraphs(lines, classes, tight),
         source=doc.source,
         fetched_at=doc.fetched_at,
+        published_on=doc.published_on,
         url=doc.url,
         title=title,
         dek=dek,

@@ -46,6 +46,7 @@ ARTICLE_SCHEMA = pa.schema([
     pa.field("edits", pa.list_(_EDIT), nullable=False),
     pa.field("run_id", pa.string(), nullable=False),
     pa.field("position", pa.int32(), nullable=False),
+    pa.field("published_on", pa.date32()),
 ])
 
 _CLUSTER_COLUMNS = ("cluster_id", "is_canonical", "duplicate_of")
@@ -101,6 +102,7 @@ def shard_table(articles: Sequence[Article], run_id: str) -> pa.Table:
                     "score": e.score} for e in a.edits] for a in articles],
         "run_id": [run_id] * len(articles),
         "position": [a.ordinal for a in articles],
+        "published_on": [a.published_on for a in articles],
         "signature": [a.signature.tolist() if a.signature is not None else None
                       for a in articles],
         "shingle_count": [a.shingle_count for a in articles],
@@ -141,6 +143,16 @@ def finalize_shard(shard: pa.Table, assignments: Mapping[str, Assignment]) -> pa
         "duplicate_of": pa.array([assignments[i].duplicate_of for i in ids], pa.string()),
     }
     arrays = [cols[f.name] if f.name in cols else shard.column(f.name) for f in ARTICLE_SCHEMA]
+    return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
+
+
+def conform(table: pa.Table) -> pa.Table:
+    """An articles table written by an earlier newsclean, brought to `ARTICLE_SCHEMA`:
+    columns added since are filled with nulls (columns are only ever added)."""
+    if table.schema.equals(ARTICLE_SCHEMA):
+        return table
+    arrays = [table.column(f.name) if f.name in table.column_names
+              else pa.nulls(table.num_rows, f.type) for f in ARTICLE_SCHEMA]
     return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
 
 
