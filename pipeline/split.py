@@ -336,8 +336,12 @@ def _starts_from_anchor(lines: list[str], classes: list[tuple[str, str] | None],
                 k -= 1
             starts.append(start)
     else:
-        for prev, at in zip([-1, *anchor], anchor[:-1], strict=False):
-            starts.append(_start_near_footer(lines, classes, prev, at))
+        # a footer (or a separator between articles): the next page starts after it, unless
+        # no body text follows (the last page's footer)
+        for prev, at in zip([-1, *anchor], anchor, strict=False):
+            start = _start_near_footer(lines, classes, prev, at)
+            if any(body[start:]):
+                starts.append(start)
     # every page must hold body text: a few paragraphs at least
     bounds = [0, *starts, len(lines)]
     if len(set(bounds)) != len(bounds) or any(
