@@ -125,7 +125,7 @@ class _Matcher:
         for k, rule in enumerate(self.rules):
             if rule.max_chars < limit:
                 continue
-            if not _anchored(rule.pattern):
+            if rule.requires or not _anchored(rule.pattern):
                 loose.append((k, rule))
                 continue
             body = rule.pattern.pattern
