@@ -26,6 +26,7 @@ Everything is deterministic: the same text gives the same score and the same rep
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -50,17 +51,22 @@ class UnspinConfig:
     """How spinning is detected and repaired.
 
     lexicon_path: the reverse lexicon; None means the bundled `rules/spin_lexicon.tsv`.
-    threshold: an article is flagged when its spin score (points per 100 words: a tell
-        counts `tell_weight`, an improbable pair 1, plus the pair prior) reaches this.
-        Higher misses lightly spun copies; lower risks flagging clean news. The BBC
-        corpus (2,225 clean articles) scores at most ~2.2 at the default weights; spun
-        copies at a 30% substitution rate score 10 and more.
-    min_evidence: ... and it needs at least this many tells + improbable pairs (a short
-        text with one odd phrase is not evidence of a spinner).
+    threshold: an article is flagged when its spin score reaches this. The score is in
+        points per 100 words: a tell counts `tell_weight`, an improbable pair 1, plus the two
+        priors below. Calibrated so that none of the 2,225 BBC articles reaches it (their
+        maximum is ~4.3); copies spun at 30-35% of words score 4-30.
+    min_evidence: ... and it needs at least this many tells + improbable pairs, unless the
+        text has `min_words` words or more (a short text with one odd phrase is not
+        evidence of a spinner; a long one is judged by its priors too).
+    min_words: see `min_evidence`.
     tell_weight: weight of one tell against one improbable pair.
-    pair_prior_weight: points per 100 words for each percentage point of unseen
-        common-word bigrams above `pair_prior_base` (clean BBC news: ~25%, p99 ~42%).
+    pair_prior_weight: points for each percentage point of unseen common-word bigrams above
+        `pair_prior_base` (clean BBC news: ~32%, p99 ~50%).
     pair_prior_base: the unseen-bigram share clean news has anyway.
+    pmi_weight: points for each nat the mean pointwise mutual information of adjacent word
+        pairs (unlisted pairs count 0) falls below `pmi_base`. Clean news keeps its
+        collocations (median ~0.9); a thesaurus spinner breaks them (median ~0.6).
+    pmi_base: the mean PMI below which the collocation prior starts to count.
     margin: natural-log bigram gain a candidate original needs over the spun word to count
         as an improbable pair and to be put back (log 4 = the original's context is four
         times as likely). Lower repairs more and risks more wrong repairs.
@@ -68,11 +74,14 @@ class UnspinConfig:
     """
 
     lexicon_path: Path | None = None
-    threshold: float = 5.0
+    threshold: float = 3.4
     min_evidence: int = 4
-    tell_weight: float = 3.0
-    pair_prior_weight: float = 0.1
+    min_words: int = 60
+    tell_weight: float = 5.0
+    pair_prior_weight: float = 0.05
     pair_prior_base: float = 30.0
+    pmi_weight: float = 4.0
+    pmi_base: float = 0.6
     margin: float = math.log(4.0)
     repair: bool = True
 
@@ -87,15 +96,21 @@ class SpinReport:
     words: int = 0
     tells: int = 0
     pairs: int = 0
+    word_pairs: int = 0
+    seen_pairs: int = 0
     common_pairs: int = 0
     unseen_pairs: int = 0
+    pmi_sum: float = 0.0
     score: float = 0.0
     hits: list[str] = field(default_factory=list)
 
     def add(self, other: SpinReport) -> None:
         self.words += other.words
+        self.word_pairs += other.word_pairs
+        self.pmi_sum += other.pmi_sum
         self.tells += other.tells
         self.pairs += other.pairs
+        self.seen_pairs += other.seen_pairs
         self.common_pairs += other.common_pairs
         self.unseen_pairs += other.unseen_pairs
         self.hits.extend(other.hits)
@@ -123,7 +138,7 @@ def load_lexicon(path: Path | None = None) -> tuple[LexiconEntry, ...]:
     return tuple(sorted(entries.values(), key=lambda e: (-len(e.spun), e.spun, e.original)))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity (cache keys)
 class _Phrase:
     words: tuple[str, ...]
     candidates: tuple[tuple[tuple[str, ...], LexiconEntry], ...]  # original words, entry
@@ -141,20 +156,34 @@ def _words(text: str) -> tuple[str, ...]:
     return tuple(_norm(w) for w in _WORD.findall(text))
 
 
+@dataclass(frozen=True, slots=True)
+class _Index:
+    """Lexicon phrases: one-word phrases by word, longer ones by their first two words."""
+
+    single: dict[str, _Phrase]
+    multi: dict[str, tuple[_Phrase, ...]]  # "w1 w2" -> phrases, longest first
+    first: frozenset[str]  # first words of all phrases
+
+
 @lru_cache(maxsize=4)
-def _phrase_index(path: Path | None) -> dict[str, tuple[_Phrase, ...]]:
-    """Lexicon phrases by their first word, longest first."""
+def _phrase_index(path: Path | None) -> _Index:
     grouped: dict[tuple[str, ...], list[LexiconEntry]] = {}
     for e in load_lexicon(path):
         grouped.setdefault(_words(e.spun), []).append(e)
-    index: dict[str, list[_Phrase]] = {}
+    single: dict[str, _Phrase] = {}
+    multi: dict[str, list[_Phrase]] = {}
     for words, entries in grouped.items():
         if not words:
             continue
         cands = tuple((_words(e.original), e) for e in entries if _words(e.original) != words)
-        tell = any(e.tell for e in entries)
-        index.setdefault(words[0], []).append(_Phrase(words, cands, tell))
-    return {k: tuple(sorted(v, key=lambda p: (-len(p.words), p.words))) for k, v in index.items()}
+        phrase = _Phrase(words, cands, any(e.tell for e in entries))
+        if len(words) == 1:
+            single[words[0]] = phrase
+        else:
+            multi.setdefault(words[0] + " " + words[1], []).append(phrase)
+    return _Index(single, {k: tuple(sorted(v, key=lambda p: (-len(p.words), p.words)))
+                           for k, v in multi.items()},
+                  frozenset(single) | frozenset(k.partition(" ")[0] for k in multi))
 
 
 @lru_cache(maxsize=1)
@@ -176,6 +205,26 @@ def bigram_model() -> tuple[dict[str, int], dict[str, int], float]:
 
 _BACKOFF = math.log(0.4)
 _UNKNOWN = 200.0  # pseudo-count of a word the unigram list does not know
+
+
+_COMMON = 5_000_000  # unigram count of a "common" word (for the unseen-pair prior)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[frozenset[str], frozenset[str], dict[str, float]]:
+    """(common words, listed bigrams of two common words, PMI of every listed bigram),
+    derived once from the bigram model."""
+    uni, bi, total = bigram_model()
+    common = frozenset(w for w, c in uni.items() if c >= _COMMON)
+    pmi = {}
+    for pair, c in bi.items():
+        a, _, b = pair.partition(" ")
+        ca, cb = uni.get(a), uni.get(b)
+        if ca and cb:
+            pmi[pair] = math.log(c * total / (ca * cb))
+    common_seen = frozenset(p for p in pmi if p.partition(" ")[0] in common
+                            and p.partition(" ")[2] in common)
+    return common, common_seen, pmi
 
 
 def _lp(prev: str | None, word: str) -> float:
@@ -213,12 +262,17 @@ _REGEX_TELLS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\b(\d+)-12 months-old\b"), r"\1-year-old", "spinner tell: year -> 12 months"),
     (re.compile(r"\b(\d+)-12 months\b"), r"\1-year", "spinner tell: year -> 12 months"),
 )
+# Cheap pre-check: a paragraph without any of these cannot match a regex tell.
+_TELL_HINT = re.compile(r"[{]|U\.Ok|-12 months")
 
 
 # ------------------------------------------------------------------ core scan
 
 @dataclass(frozen=True, slots=True)
 class _Site:
+    """A repair: characters start:end of the paragraph (regex tells), or tokens start:end of
+    its token list (lexicon phrases; -1 = not yet resolved) become `after`."""
+
     start: int
     end: int
     before: str
@@ -226,75 +280,102 @@ class _Site:
     tell: bool
     gain: float
     origin: str
+    tokens: tuple[int, int] = (-1, -1)
+
+
+# Word tokens (internal - ' ’ . allowed) and runs of other non-space characters. Two word
+# tokens next to each other in this list stand with only whitespace between them.
+_TOKENS = re.compile(r"[A-Za-z0-9]+(?:[-'’.][A-Za-z0-9]+)*|[^\sA-Za-z0-9]+")
 
 
 def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport]:
-    """Find tells and improbable pairs in one paragraph, with the repair each suggests."""
+    """Find tells and improbable pairs in one paragraph, with the repair each suggests.
+
+    Cheap on clean text: one tokenising regex, C-level dict and set look-ups over the word
+    pairs, and bigram scoring only where a lexicon phrase stands.
+    """
     report = SpinReport()
     sites: list[_Site] = []
-    for pattern, repl, reason in _REGEX_TELLS:
-        for m in pattern.finditer(paragraph):
-            sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
-                               reason))
-    toks = list(_WORD.finditer(paragraph))
-    words = [_norm(t.group(0)) for t in toks]
-    report.words = len(words)
-    # adjacent: no punctuation between token i-1 and i
-    joined = [False] + [paragraph[toks[i - 1].end():toks[i].start()].isspace()
-                        for i in range(1, len(toks))]
-    uni, bi, _ = bigram_model()
-    for i in range(1, len(words)):
-        if joined[i]:
-            a, b = words[i - 1], words[i]
-            if a.isalpha() and b.isalpha() and uni.get(a, 0) >= 5_000_000 \
-                    and uni.get(b, 0) >= 5_000_000:
-                report.common_pairs += 1
-                if a + " " + b not in bi:
-                    report.unseen_pairs += 1
+    if _TELL_HINT.search(paragraph):
+        for pattern, repl, reason in _REGEX_TELLS:
+            for m in pattern.finditer(paragraph):
+                sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
+                                   reason))
+    common, common_seen, pmi = _tables()
+    toks = _TOKENS.findall(paragraph.lower().replace("’", "'"))
+    keys = list(map(" ".join, zip(toks, toks[1:], strict=False)))
+    vals = list(map(pmi.get, keys))
+    report.words = len(toks)
+    report.word_pairs = len(keys)
+    report.seen_pairs = len(vals) - vals.count(None)
+    report.pmi_sum = sum(filter(None, vals))
+    flags = list(map(common.__contains__, toks))
+    report.common_pairs = sum(map(operator.and_, flags, flags[1:]))
+    report.unseen_pairs = report.common_pairs - sum(map(common_seen.__contains__, keys))
     index = _phrase_index(config.lexicon_path)
-    i = 0
-    prev: str | None = None
-    while i < len(words):
-        match = None
-        for ph in index.get(words[i], ()):
-            n = len(ph.words)
-            if tuple(words[i:i + n]) == ph.words and all(joined[i + 1:i + n]):
-                match = ph
-                break
-        if match is None or not match.candidates:
-            prev = words[i] if i + 1 < len(words) and joined[i + 1] else None
-            i += 1
-            continue
-        n = len(match.words)
-        left = prev if joined[i] else None
-        right = words[i + n] if i + n < len(words) and joined[i + n] else None
-        here = _seq_lp(left, match.words, right)
-        best = max(match.candidates,
-                   key=lambda c: (_seq_lp(left, c[0], right), c[1].original))
-        gain = _seq_lp(left, best[0], right) - here
-        start, end = toks[i].start(), toks[i + n - 1].end()
-        before = paragraph[start:end]
-        if best[1].tell or gain >= config.margin:
-            after = _recase(before, best[1].original)
-            sites.append(_Site(start, end, before, after, best[1].tell, gain, best[1].origin))
-            prev = best[0][-1] if best[0] else None
-        else:
-            prev = match.words[-1]
-        if right is None:
-            prev = None
-        i += n
-    for s in sites:
-        if s.tell:
+    if not index.first.isdisjoint(toks):
+        _lexicon_sites(toks, keys, index, config, sites)
+    for st in sites:
+        if st.tell:
             report.tells += 1
         else:
             report.pairs += 1
-        report.hits.append(s.before)
+        report.hits.append(st.before)
     return sites, report
+
+
+@lru_cache(maxsize=1 << 16)
+def _best(prev: str | None, phrase: _Phrase, right: str | None) -> tuple[float, int]:
+    """(bigram gain of the best candidate over the spun phrase, its index) in one context."""
+    here = _seq_lp(prev, phrase.words, right)
+    scored = [(_seq_lp(prev, c[0], right), c[1].original, k)
+              for k, c in enumerate(phrase.candidates)]
+    lp, _, k = max(scored)
+    return lp - here, k
+
+
+def _lexicon_sites(toks: list[str], keys: list[str], index: _Index, config: UnspinConfig,
+                   sites: list[_Site]) -> None:
+    """Lexicon phrases in a paragraph's tokens: tells, and candidates that fit far better."""
+    single, multi = index.single, index.multi
+    starts = [i for i, t in enumerate(toks) if t in index.first]
+    n_toks = len(toks)
+    done = 0  # tokens before this are inside an earlier phrase
+    last: tuple[int, str] = (-1, "")  # (token index, original word) of the last repair
+    for i in starts:
+        if i < done:
+            continue
+        match = None
+        for ph in multi.get(keys[i], ()) if i < len(keys) else ():
+            if tuple(toks[i:i + len(ph.words)]) == ph.words:
+                match = ph
+                break
+        if match is None:
+            match = single.get(toks[i])
+        if match is None or not match.candidates:
+            continue
+        n = len(match.words)
+        prev = None
+        if i > 0 and toks[i - 1][0].isalnum():
+            prev = last[1] if last[0] == i - 1 else toks[i - 1]
+        right = toks[i + n] if i + n < n_toks and toks[i + n][0].isalnum() else None
+        gain, k = _best(prev, match, right)
+        words, entry = match.candidates[k]
+        if prev is None and right is None and not entry.tell:
+            gain = 0.0  # no neighbour to judge by: unigram frequency alone is no evidence
+        if entry.tell or gain >= config.margin:
+            sites.append(_Site(-1, -1, " ".join(match.words), entry.original, entry.tell,
+                               gain, entry.origin, (i, i + n)))
+            last = (i + n - 1, words[-1] if words else "")
+        done = i + n
 
 
 def _recase(spun: str, original: str) -> str:
     """Carry the spun text's capitalisation (and apostrophe style) over to the original."""
-    out = original.replace("'", "’") if "’" in spun else original
+    if "’" in spun:
+        out = original.replace("'", "’")
+    else:
+        out = original.replace("’", "'") if "'" in spun else original
     sw, ow = spun.split(), out.split()
     if len(sw) == len(ow):
         return " ".join(
@@ -312,6 +393,8 @@ def _finish(report: SpinReport, config: UnspinConfig) -> SpinReport:
     words = max(report.words, 1)
     unseen_pct = 100.0 * report.unseen_pairs / max(report.common_pairs, 1)
     prior = config.pair_prior_weight * max(0.0, unseen_pct - config.pair_prior_base)
+    mean_pmi = report.pmi_sum / max(report.word_pairs, 1)
+    prior += config.pmi_weight * max(0.0, config.pmi_base - mean_pmi)
     report.score = 100.0 * (config.tell_weight * report.tells + report.pairs) / words + prior
     return report
 
@@ -324,18 +407,24 @@ def score_paragraph(paragraph: str, config: UnspinConfig = DEFAULT_UNSPIN_CONFIG
 
 
 def spin_score(text: str, config: UnspinConfig = DEFAULT_UNSPIN_CONFIG) -> tuple[float, int]:
-    """(spin score, number of tells + improbable pairs) for a text (paragraphs: blank line)."""
-    total = SpinReport()
-    for para in text.split("\n"):
-        if para.strip():
-            total.add(_scan(para, config)[1])
-    _finish(total, config)
-    return total.score, total.tells + total.pairs
+    """(spin score, number of tells + improbable pairs) for a text (one paragraph a line)."""
+    report = _finish(_scan(_join(text.split("\n")), config)[1], config)
+    return report.score, report.tells + report.pairs
+
+
+# Paragraphs are scored in one pass, joined by a separator that is a token of its own (so
+# no word pair, phrase or regex tell reaches across it).
+_SEP = "\n\x00\n"
+
+
+def _join(paragraphs: list[str]) -> str:
+    return _SEP.join(p.replace("\x00", "") for p in paragraphs if p.strip())
 
 
 def is_spun(report: SpinReport, config: UnspinConfig = DEFAULT_UNSPIN_CONFIG) -> bool:
     """The flag decision for an article-level report."""
-    return report.score >= config.threshold and report.tells + report.pairs >= config.min_evidence
+    return report.score >= config.threshold and (
+        report.tells + report.pairs >= config.min_evidence or report.words >= config.min_words)
 
 
 def repair_paragraph(paragraph: str, config: UnspinConfig = DEFAULT_UNSPIN_CONFIG
@@ -345,11 +434,32 @@ def repair_paragraph(paragraph: str, config: UnspinConfig = DEFAULT_UNSPIN_CONFI
     return _apply(paragraph, sites)
 
 
+def _resolve(paragraph: str, sites: list[_Site]) -> list[_Site]:
+    """Give lexicon sites their character spans and the paragraph's own spelling."""
+    if all(st.tokens[0] < 0 for st in sites):
+        return sites
+    spans = [m.span() for m in _TOKENS.finditer(paragraph)]
+    out = []
+    for st in sites:
+        if st.tokens[0] < 0:
+            out.append(st)
+            continue
+        if st.tokens[1] > len(spans):
+            continue  # lower() changed the tokens (a rare non-ASCII capital): no repair
+        start, end = spans[st.tokens[0]][0], spans[st.tokens[1] - 1][1]
+        before = paragraph[start:end]
+        if _words(before) != tuple(st.before.split()):
+            continue
+        out.append(_Site(start, end, before, _recase(before, st.after), st.tell, st.gain,
+                         st.origin))
+    return out
+
+
 def _apply(paragraph: str, sites: list[_Site]) -> tuple[str, list[Edit]]:
     edits: list[Edit] = []
     out: list[str] = []
     pos = 0
-    for s in sorted(sites, key=lambda s: (s.start, -s.end)):
+    for s in sorted(_resolve(paragraph, sites), key=lambda s: (s.start, -s.end)):
         if s.start < pos or s.before == s.after:
             continue  # overlaps an earlier site (regex tells come first at a position)
         out.append(paragraph[pos:s.start])
@@ -364,26 +474,21 @@ def _apply(paragraph: str, sites: list[_Site]) -> tuple[str, list[Edit]]:
 
 def unspin_articles(articles: list[Article], config: UnspinConfig = DEFAULT_UNSPIN_CONFIG
                     ) -> list[Article]:
-    """Score every article; flag spun ones and (if configured) repair them in place."""
+    """Score every article; flag spun ones and (if configured) repair them in place.
+
+    Paragraph scores are `score_paragraph`'s; the article is scored in one pass.
+    """
     for art in articles:
-        total = SpinReport()
-        scanned = []
-        para_scores = []
-        for para in art.paragraphs:
-            sites, report = _scan(para, config)
-            scanned.append(sites)
-            total.add(report)
-            para_scores.append(round(_finish(report, config).score, 4))
-        _finish(total, config)
-        art.spin_score = round(total.score, 4)
-        if hasattr(art, "paragraph_spin_scores"):
-            art.paragraph_spin_scores = para_scores
-        art.spun = is_spun(total, config)
+        text = _join(art.paragraphs)
+        sites, report = _scan(text, config)
+        _finish(report, config)
+        art.spin_score = round(report.score, 4)
+        art.spun = is_spun(report, config)
         if art.spun and config.repair:
-            new_paras = []
-            for para, sites in zip(art.paragraphs, scanned, strict=True):
-                fixed, edits = _apply(para, sites)
-                new_paras.append(fixed)
+            kept = [p for p in art.paragraphs if p.strip()]
+            fixed, edits = _apply(text, sites)
+            paras = fixed.split(_SEP)
+            if len(paras) == len(kept):
+                art.paragraphs = paras
                 art.edits.extend(edits)
-            art.paragraphs = new_paras
     return articles

@@ -1,0 +1,95 @@
+"""unspin: scoring is deterministic and cheap; repair restores spinner phrases in context."""
+
+from __future__ import annotations
+
+from pipeline.model import Article
+from pipeline.unspin import (
+    DEFAULT_UNSPIN_CONFIG,
+    load_lexicon,
+    repair_paragraph,
+    score_paragraph,
+    spin_score,
+    unspin_articles,
+)
+
+SPUN = [
+    "Trump returned to the White Home final month, weeks after the election.",
+    "Whereas Trump was a candidate in final 12 months's presidential election, Zelenskyy "
+    "approached him with a plan for continued navy support.",
+    "French President Emmanuel Macron and U.Ok. Prime Minister Keir Starmer are floating "
+    "the concept of sending peacekeeping troops.",
+    "Economists level to spiraling rates of interest and inflation as indicators {that a} "
+    "reckoning is coming.",
+    "A rescue crew gathers in entrance of a broken residential constructing, and tons of of "
+    "hundreds have been killed or injured within the final three years, officers mentioned.",
+]
+
+CLEAN = [
+    "Trump returned to the White House last month, weeks after the election.",
+    "The firm said profits rose 8% to $1.2bn in the three months to December, helped by "
+    "strong sales of broadband services and a one-off gain from the sale of its stake.",
+    "However, the minister told MPs the plans would be published next year, after talks "
+    "with unions and business leaders had finished.",
+]
+
+
+def _fixed(text: str) -> str:
+    return repair_paragraph(text)[0]
+
+
+def test_repairs_named_phrases() -> None:
+    assert "White House last month" in _fixed(SPUN[0])
+    out = _fixed(SPUN[1])
+    assert "last year's presidential election" in out and "military aid" in out
+    assert out.startswith("While Trump")
+    assert "U.K. Prime Minister" in _fixed(SPUN[2])
+    out = _fixed(SPUN[3])
+    assert "{" not in out and "interest rates" in out
+    out = _fixed(SPUN[4])
+    assert "in front of a damaged residential building" in out or "front of" in out
+    assert "hundreds of thousands" in out and "in the last three years" in out
+
+
+def test_edits_record_before_after_reason_and_score() -> None:
+    out, edits = repair_paragraph(SPUN[0])
+    by_before = {e.before: e for e in edits}
+    e = by_before["White Home"]
+    assert e.after == "White House" and e.stage == "repair" and "unspin" in e.reason
+    assert e.score is not None
+    for e in edits:  # every edit's before text is what stood in the input
+        assert e.before in SPUN[0]
+
+
+def test_clean_text_scores_low_and_is_left_alone() -> None:
+    for text in CLEAN:
+        report = score_paragraph(text)
+        assert report.tells == 0 and report.pairs <= 1
+    arts = [Article("clean.txt", 0, "utf-8", list(CLEAN))]
+    unspin_articles(arts)
+    assert not arts[0].spun and arts[0].edits == [] and arts[0].paragraphs == CLEAN
+
+
+def test_spun_article_is_flagged_and_repaired_deterministically() -> None:
+    runs = []
+    for _ in range(2):
+        art = Article("spun.txt", 0, "utf-8", list(SPUN))
+        unspin_articles([art])
+        runs.append((art.spun, art.spin_score, art.paragraphs,
+                     [(e.before, e.after, e.reason, e.score) for e in art.edits]))
+    assert runs[0] == runs[1]
+    spun, score, paras, edits = runs[0]
+    assert spun and score >= DEFAULT_UNSPIN_CONFIG.threshold
+    assert len(paras) == len(SPUN) and edits
+    assert round(spin_score("\n".join(SPUN))[0], 4) == score
+
+
+def test_repair_keeps_punctuation_and_case_around_edits() -> None:
+    out = _fixed("“Mentioned the White Home,” he mentioned. Final 12 months, it rose.")
+    assert "White House,”" in out
+    assert "Last year, it rose." in out
+
+
+def test_every_lexicon_row_says_where_it_came_from() -> None:
+    rows = load_lexicon()
+    assert len(rows) > 300
+    assert all(r.origin.strip() for r in rows)
