@@ -44,9 +44,22 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int,
     active: optional bool mask; only pairs with at least one active article are yielded
         (an incremental run needs only pairs that involve a new article).
     """
+    first, second = candidate_arrays(signatures, bands, rows, max_bucket, active)
+    yield from zip(first.tolist(), second.tolist(), strict=True)
+
+
+def candidate_arrays(signatures: np.ndarray, bands: int, rows: int,
+                     max_bucket: int = 1000, active: np.ndarray | None = None
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """`candidate_pairs` as two int64 arrays (first, second), for vectorised verification.
+    Bands are taken from the first `bands * rows` columns."""
     n = signatures.shape[0]
+    empty = np.zeros(0, dtype=np.int64)
     if n < 2:
-        return
+        return empty, empty
+    if bands * rows > signatures.shape[1]:
+        raise ValueError(f"{bands} bands x {rows} rows need {bands * rows} signature values, "
+                         f"not {signatures.shape[1]}")
     codes: list[np.ndarray] = []
     for band in range(bands):
         keys = band_keys(signatures, band, rows)
@@ -65,11 +78,10 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int,
             i, j = np.triu_indices(len(members), k=1)
             codes.append(members[i] * n + members[j])
     if not codes:
-        return
+        return empty, empty
     unique = np.unique(np.concatenate(codes))
     first, second = unique // n, unique % n
     if active is not None:
         keep = active[first] | active[second]
         first, second = first[keep], second[keep]
-    for i, j in zip(first.tolist(), second.tolist(), strict=True):
-        yield i, j
+    return first, second

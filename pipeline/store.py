@@ -66,12 +66,16 @@ class IndexMismatch(RuntimeError):
 
 def index_params(fingerprint: object, cluster: object) -> dict:
     """What must match between the stored signatures and this run: the hash scheme (which
-    names shingling, permutations and seed) and the LSH banding."""
+    names shingling, permutations, the lead's definition and seed) and the LSH banding of
+    both signature parts."""
     return {
         "scheme": fingerprint.scheme,
         "num_perm": fingerprint.num_perm,
+        "lead_perm": getattr(fingerprint, "lead_perm", None),
         "bands": getattr(cluster, "bands", None),
         "rows": getattr(cluster, "rows", None),
+        "lead_bands": getattr(cluster, "lead_bands", None),
+        "lead_rows": getattr(cluster, "lead_rows", None),
     }
 
 
