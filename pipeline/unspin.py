@@ -97,7 +97,6 @@ class SpinReport:
     tells: int = 0
     pairs: int = 0
     word_pairs: int = 0
-    seen_pairs: int = 0
     common_pairs: int = 0
     unseen_pairs: int = 0
     pmi_sum: float = 0.0
@@ -110,7 +109,6 @@ class SpinReport:
         self.pmi_sum += other.pmi_sum
         self.tells += other.tells
         self.pairs += other.pairs
-        self.seen_pairs += other.seen_pairs
         self.common_pairs += other.common_pairs
         self.unseen_pairs += other.unseen_pairs
         self.hits.extend(other.hits)
@@ -211,20 +209,18 @@ _COMMON = 5_000_000  # unigram count of a "common" word (for the unseen-pair pri
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[frozenset[str], frozenset[str], dict[str, float]]:
-    """(common words, listed bigrams of two common words, PMI of every listed bigram),
+def _tables() -> tuple[frozenset[str], dict[str, complex]]:
+    """(common words, every listed bigram -> its PMI + 1j if both its words are common),
     derived once from the bigram model."""
     uni, bi, total = bigram_model()
     common = frozenset(w for w, c in uni.items() if c >= _COMMON)
-    pmi = {}
+    pmi: dict[str, complex] = {}
     for pair, c in bi.items():
         a, _, b = pair.partition(" ")
         ca, cb = uni.get(a), uni.get(b)
         if ca and cb:
-            pmi[pair] = math.log(c * total / (ca * cb))
-    common_seen = frozenset(p for p in pmi if p.partition(" ")[0] in common
-                            and p.partition(" ")[2] in common)
-    return common, common_seen, pmi
+            pmi[pair] = complex(math.log(c * total / (ca * cb)), a in common and b in common)
+    return common, pmi
 
 
 def _lp(prev: str | None, word: str) -> float:
@@ -301,17 +297,18 @@ def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport
             for m in pattern.finditer(paragraph):
                 sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
                                    reason))
-    common, common_seen, pmi = _tables()
+    common, pmi = _tables()
     toks = _TOKENS.findall(paragraph.lower().replace("’", "'"))
     keys = list(map(" ".join, zip(toks, toks[1:], strict=False)))
-    vals = list(map(pmi.get, keys))
+    # One C-level pass: listed pairs carry PMI as the real part and 1j when both words
+    # are common, so the sum is (PMI total) + (listed common pairs)j.
+    total = sum(filter(None, map(pmi.get, keys)), 0j)
     report.words = len(toks)
     report.word_pairs = len(keys)
-    report.seen_pairs = len(vals) - vals.count(None)
-    report.pmi_sum = sum(filter(None, vals))
+    report.pmi_sum = total.real
     flags = list(map(common.__contains__, toks))
     report.common_pairs = sum(map(operator.and_, flags, flags[1:]))
-    report.unseen_pairs = report.common_pairs - sum(map(common_seen.__contains__, keys))
+    report.unseen_pairs = report.common_pairs - round(total.imag)
     index = _phrase_index(config.lexicon_path)
     if not index.first.isdisjoint(toks):
         _lexicon_sites(toks, keys, index, config, sites)
@@ -344,7 +341,7 @@ def _lexicon_sites(toks: list[str], keys: list[str], index: _Index, config: Unsp
     last: tuple[int, str] = (-1, "")  # (token index, original word) of the last repair
     for i in starts:
         if i < done:
-            continue
+            continue  # inside an earlier phrase
         match = None
         for ph in multi.get(keys[i], ()) if i < len(keys) else ():
             if tuple(toks[i:i + len(ph.words)]) == ph.words:
