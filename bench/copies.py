@@ -10,7 +10,8 @@ paragraphs) so that the whole pipeline runs on them:
 - truncated: the first 30-60% of the paragraphs (at least one, never all), often followed
   by a paywall line; fetched before the original 40% of the time;
 - updated: one sentence edited (a number changed, a clause added or a few words cut) and
-  a new paragraph (from a story used nowhere else) inserted after the lead or appended;
+  a new paragraph (from a story used nowhere else) put above the lead, after it, or at
+  the end (a third of the copies each);
 - syndicated: a new headline, a wire dateline ("LONDON (Reuters) - ") before the first
   paragraph, the last paragraph dropped;
 - misencoded: the curly-quoted text as UTF-8 bytes read as Windows-1252 and saved again
@@ -168,8 +169,7 @@ def updated(st: Story, rng: random.Random, new_paragraph: str) -> list[str]:
     paras = list(st.paragraphs)
     k = rng.randrange(len(paras))
     paras[k] = edit_sentence(paras[k], rng)
-    at = len(paras) if rng.random() < 0.5 else 1
-    paras.insert(at, new_paragraph)
+    paras.insert(rng.choice((0, 1, len(paras))), new_paragraph)
     return paras
 
 
