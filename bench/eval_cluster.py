@@ -216,9 +216,9 @@ def evidence(cleaned: Cleaned, items: dict[str, Item], config: PipelineConfig) -
         first_of.setdefault(f, k)
     original = {it.story: n for n, it in items.items() if it.kind == "original"}
     fp = config.fingerprint
-    rows: dict[str, list[tuple[float, float, float, bool]]] = defaultdict(list)
+    rows: dict[str, list[tuple[float, float, float, float, bool]]] = defaultdict(list)
     related: set[tuple[int, int]] = set()
-    from pipeline.cluster import estimate_similarity, lead_similarity
+    from pipeline.cluster import cross_lead_similarity, estimate_similarity, lead_similarity
     for name, it in items.items():
         if it.kind == "original" or name not in first_of:
             continue
@@ -230,31 +230,35 @@ def evidence(cleaned: Cleaned, items: dict[str, Item], config: PipelineConfig) -
         j, c = estimate_similarity(inputs[a].signature, inputs[a].shingle_count,
                                    inputs[b].signature, inputs[b].shingle_count, fp)
         lead = lead_similarity(inputs[a].signature, inputs[b].signature, fp)
-        rows[it.kind].append((j, c, lead, (a, b) in found))
+        cross = cross_lead_similarity(inputs[a].signature, inputs[b].signature, fp)
+        rows[it.kind].append((j, c, lead, max(lead, cross), (a, b) in found))
     print(f"\nevidence (estimates from the signatures; {len(inputs)} articles, "
           f"{len(ev.first)} candidate pairs, {len(ev.first) / max(len(inputs), 1):.2f} "
           "per article):")
     print(f"  {'kind':11s} {'pairs':>5s} {'LSH found':>9s}   Jaccard p1/p50    "
-          "containment p1   lead p1/p50")
+          "containment p1   lead p1/p50   lead or cross p1")
     for kind in (*KINDS, "followup"):
-        v = np.array([r[:3] for r in rows[kind]])
+        v = np.array([r[:4] for r in rows[kind]])
         if not len(v):
             continue
-        hit = np.mean([r[3] for r in rows[kind]])
+        hit = np.mean([r[4] for r in rows[kind]])
         if kind == "followup":
             print(f"  {kind:11s} {len(v):5d} {hit:9.3f}   max {v[:, 0].max():.2f}"
-                  f"          max {v[:, 1].max():.2f}         max {v[:, 2].max():.2f}")
+                  f"          max {v[:, 1].max():.2f}         max {v[:, 2].max():.2f}"
+                  f"      max {v[:, 3].max():.2f}")
         else:
             p = np.percentile(v, [1, 50], axis=0)
             print(f"  {kind:11s} {len(v):5d} {hit:9.3f}   {p[0, 0]:.2f}/{p[1, 0]:.2f}"
-                  f"          {p[0, 1]:.2f}            {p[0, 2]:.2f}/{p[1, 2]:.2f}")
+                  f"          {p[0, 1]:.2f}            {p[0, 2]:.2f}/{p[1, 2]:.2f}"
+                  f"     {p[0, 3]:.2f}")
     story = [items[f].story for f in files]
     other = np.array([(int(a), int(b)) not in related and story[a] != story[b]
                       for a, b in zip(ev.first, ev.second, strict=True)], dtype=bool)
     if other.any():
         print(f"  unrelated candidate pairs: {int(other.sum())}, max Jaccard "
               f"{ev.jaccard[other].max():.2f}, max containment {ev.containment[other].max():.2f}"
-              f", max lead {ev.lead[other].max():.2f}, verified as copies "
+              f", max lead {ev.lead[other].max():.2f}, max cross {ev.cross[other].max():.2f}"
+              f", verified as copies "
               f"{int(ev.copy[other].sum())}")
 
 

@@ -1,6 +1,6 @@
 """Stage 5, fingerprint: an exact content hash and a two-part MinHash signature per article.
 
-The signature is `num_perm + lead_perm` uint32 values:
+The signature is `num_perm + lead_perm + second_perm` uint32 values:
 
 - the *body* part (`num_perm` values): a MinHash of the set of the text's word n-grams,
   computed by one-permutation hashing with optimal densification (Shrivastava, ICML 2017):
@@ -18,7 +18,11 @@ The signature is `num_perm + lead_perm` uint32 values:
   words of the first paragraph with at least `lead_min_tokens` words. Copies of a story keep
   its lead (a truncated copy keeps the first paragraphs, a syndicated one only gains a
   dateline, a spun one keeps most of its words); a follow-up that reuses background
-  paragraphs opens with its own lead. `pipeline.cluster` uses both parts.
+  paragraphs opens with its own lead;
+- the *second* part (`second_perm` values): the first `second_perm` values of the same
+  MinHash of the next such paragraph. A copy with a paragraph put above its story's lead
+  (an update's new paragraph, a line of page chrome) has the story's lead there.
+`pipeline.cluster` uses all three.
 
 Tokens are runs of letters and digits (ASCII a-z 0-9 and any non-ASCII character except
 the typographic punctuation of U+0080-U+00BF and U+2000-U+206F: curly quotes, dashes,
@@ -43,7 +47,7 @@ from datasketch import LeanMinHash
 
 from pipeline.model import Article
 
-SCHEME = "newsclean-oph-lead-v2"
+SCHEME = "newsclean-oph-lead-v3"
 _U32 = np.uint64(0xFFFFFFFF)
 _MAX32 = np.uint32(0xFFFFFFFF)
 
@@ -80,10 +84,12 @@ class FingerprintConfig:
         leads start (truncated copies 1.0, updated 0.76, syndicated 0.80 at the 1st
         percentile; follow-ups at most 0.23). Single words, not n-grams: a spinner
         breaks a bigram with either of its words.
+    second_perm: values kept of the second paragraph's MinHash: it is only compared with
+        leads for a near-exact match (>= 0.7), which 32 values tell apart.
     lead_min_tokens: the lead is the first paragraph with at least this many words, so a
         byline or a label left above the story is not taken for its lead (a longer line of
-        page chrome still is: rescraped copies with L 0 at the 1st percentile, which then
-        join on their body alone).
+        page chrome still is: 1% of rescraped copies on the dev set, which then match by
+        their second paragraph).
     lead_tokens: words of that paragraph used (40 covers a BBC lead; a wire lead can run
         to 60).
     seed: seeds the permutations and the densification probes; part of the scheme.
@@ -92,19 +98,20 @@ class FingerprintConfig:
     ngram: int = 3
     num_perm: int = 128
     lead_perm: int = 64
+    second_perm: int = 32
     lead_min_tokens: int = 8
     lead_tokens: int = 40
     seed: int = 1
 
     @property
     def length(self) -> int:
-        """Values in one signature: the body part, then the lead part."""
-        return self.num_perm + self.lead_perm
+        """Values in one signature: the body part, the lead part, the second part."""
+        return self.num_perm + self.lead_perm + self.second_perm
 
     @property
     def scheme(self) -> str:
         return (f"{SCHEME}:n{self.ngram}:p{self.num_perm}:l{self.lead_perm}"
-                f"/{self.lead_min_tokens}/{self.lead_tokens}:s{self.seed}")
+                f"+{self.second_perm}/{self.lead_min_tokens}/{self.lead_tokens}:s{self.seed}")
 
 
 DEFAULT_FINGERPRINT_CONFIG = FingerprintConfig()
@@ -139,9 +146,11 @@ def _fmix(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def _tokenize(docs: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Token hashes (uint64) of UTF-8 documents, each token's document index, and each
-    document's token count. Tokens never span two documents. Case is folded by setting
+def _tokenize(docs: list[bytes]
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Token hashes (uint64) of UTF-8 documents, each token's document index, each
+    document's token count, each token's byte offset and each document's byte offset in
+    the documents joined by newlines. Tokens never span two documents. Case is folded by setting
     bit 0x20 of every byte of a token: ASCII and Latin-1 letters fold to lower case
     (other scripts may have two characters share a hash, which only blurs rare words).
 
@@ -152,8 +161,11 @@ def _tokenize(docs: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n_docs = len(docs)
     data = b"\n".join(docs)
     n = len(data)
+    doc_starts = np.zeros(n_docs + 1, dtype=np.int64)
+    np.cumsum([len(d) + 1 for d in docs], out=doc_starts[1:])
     if n == 0:
-        return (np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(n_docs, np.int64))
+        none = np.zeros(0, np.int64)
+        return np.zeros(0, np.uint64), none, np.zeros(n_docs, np.int64), none, doc_starts
     buf = np.frombuffer(data + bytes(32), dtype=np.uint8)
     text = buf[:n]
     word = np.zeros(n + 4, dtype=bool)  # word[i + 1] is byte i; False around the text
@@ -181,12 +193,9 @@ def _tokenize(docs: list[bytes]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         long = long[length[long] > 16]
         mixed[long] += (words[ends[long] - 8] | _FOLD) * _M[2]
     hashes = _fmix(mixed)
-    doc_starts = np.zeros(n_docs + 1, dtype=np.int64)
-    np.cumsum([len(d) + 1 for d in docs], out=doc_starts[1:])
-    first = np.searchsorted(starts, doc_starts)
-    counts = np.diff(first)
+    counts = np.diff(np.searchsorted(starts, doc_starts))
     doc_of = np.repeat(np.arange(n_docs), counts)
-    return hashes, doc_of, counts
+    return hashes, doc_of, counts, starts, doc_starts
 
 
 # --------------------------------------------------------------------------- body part
@@ -306,40 +315,66 @@ def lead_values(tok: np.ndarray) -> np.ndarray:
     return (tok >> np.uint64(32)).astype(np.uint32)
 
 
-def _lead_minhash(tok: np.ndarray, counts: np.ndarray, config: FingerprintConfig
-                  ) -> np.ndarray:
-    n_docs = counts.size
+def _lead_minhash(tok: np.ndarray, first: np.ndarray, counts: np.ndarray,
+                  config: FingerprintConfig, perms: int) -> np.ndarray:
+    """The first `perms` values of the datasketch MinHash(lead_perm) of the first
+    `lead_tokens` of the `counts[i]` tokens from `tok[first[i]]` (all-ones for none)."""
     width = config.lead_tokens
-    out = np.full((n_docs, config.lead_perm), _MAX32, dtype=np.uint32)
+    out = np.full((counts.size, perms), _MAX32, dtype=np.uint32)
     has = np.flatnonzero(counts > 0)
     if not has.size:
         return out
-    first = np.concatenate(([0], np.cumsum(counts)[:-1]))[has]
     used = np.minimum(counts[has], width)
-    idx = first[:, None] + np.minimum(np.arange(width)[None, :], used[:, None] - 1)
+    idx = first[has][:, None] + np.minimum(np.arange(width)[None, :], used[:, None] - 1)
     vals = _fmix(lead_values(tok)[idx])  # [docs, width], padded with the last token
     a, b = _affine32(config.lead_perm, config.seed)
     with np.errstate(over="ignore"):
-        out[has] = (vals[:, :, None] * a + b).min(axis=1)
+        out[has] = (vals[:, :, None] * a[:perms] + b[:perms]).min(axis=1)
     return out
 
 
-def lead_paragraph(text: str, config: FingerprintConfig = DEFAULT_FINGERPRINT_CONFIG) -> str:
-    """The paragraph a story's lead is taken from: the first with at least
-    `lead_min_tokens` words, else the first non-empty one."""
-    first = ""
+def lead_spans(text: str, config: FingerprintConfig = DEFAULT_FINGERPRINT_CONFIG
+               ) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Where a story's lead and second paragraph are, as (start, end) offsets in the text:
+    the first two paragraphs with at least `lead_min_tokens` words (the lead falls back to
+    the first non-empty paragraph, the second to an empty span)."""
+    found: list[tuple[int, int]] = []
+    first = (0, 0)
     start = 0
-    while True:
+    m = config.lead_min_tokens
+    while len(found) < 2:
         end = text.find("\n\n", start)
-        para = text[start:] if end < 0 else text[start:end]
-        if para.count(" ") + 1 >= config.lead_min_tokens and \
-                len(para.split()) >= config.lead_min_tokens:
-            return para
-        if not first and para.strip():
-            first = para
+        stop = len(text) if end < 0 else end
+        para = text[start:stop]
+        if para.count(" ") + 1 >= m and len(para.split(None, m - 1)) >= m:
+            found.append((start, stop))
+        elif first == (0, 0) and para.strip():
+            first = (start, stop)
         if end < 0:
-            return first
+            break
         start = end + 2
+    if not found:
+        return first, (0, 0)
+    return found[0], found[1] if len(found) > 1 else (0, 0)
+
+
+def lead_paragraphs(text: str, config: FingerprintConfig = DEFAULT_FINGERPRINT_CONFIG
+                    ) -> tuple[str, str]:
+    """The texts of `lead_spans`."""
+    (a, b), (c, d) = lead_spans(text, config)
+    return text[a:b], text[c:d]
+
+
+def _byte_spans(texts: list[str], config: FingerprintConfig) -> np.ndarray:
+    """`lead_spans` of each text as UTF-8 byte offsets: int64[len(texts), 4]."""
+    out = np.empty((len(texts), 4), dtype=np.int64)
+    for k, text in enumerate(texts):
+        (a, b), (c, d) = lead_spans(text, config)
+        if text.isascii():
+            out[k] = (a, b, c, d)
+        else:
+            out[k] = [len(text[:x].encode("utf-8")) for x in (a, b, c, d)]
+    return out
 
 
 # --------------------------------------------------------------------------- API
@@ -361,15 +396,18 @@ def signatures(texts: list[str], config: FingerprintConfig = DEFAULT_FINGERPRINT
             size += len(texts[stop])
             stop += 1
         chunk = texts[start:stop]
-        bodies = [t.encode("utf-8") for t in chunk]
-        leads = [lead_paragraph(t, config).encode("utf-8") for t in chunk]
-        tok, doc_of, counts = _tokenize(bodies + leads)
-        m = len(chunk)
-        body = doc_of < m
-        grams, gdoc = _ngram_hashes(tok[body], doc_of[body], counts[:m], config.ngram)
-        sig[start:stop, :config.num_perm], shingles[start:stop] = _one_permutation(
-            grams, gdoc, m, config.num_perm, config.seed)
-        sig[start:stop, config.num_perm:] = _lead_minhash(tok[~body], counts[m:], config)
+        tok, doc_of, counts, starts, doc_starts = _tokenize(
+            [t.encode("utf-8") for t in chunk])
+        grams, gdoc = _ngram_hashes(tok, doc_of, counts, config.ngram)
+        k, lp = config.num_perm, config.lead_perm
+        sig[start:stop, :k], shingles[start:stop] = _one_permutation(
+            grams, gdoc, len(chunk), k, config.seed)
+        # the lead's and the second paragraph's tokens are runs of the body's tokens
+        bounds = np.searchsorted(starts, doc_starts[:-1, None] + _byte_spans(chunk, config))
+        sig[start:stop, k:k + lp] = _lead_minhash(
+            tok, bounds[:, 0], bounds[:, 1] - bounds[:, 0], config, lp)
+        sig[start:stop, k + lp:] = _lead_minhash(
+            tok, bounds[:, 2], bounds[:, 3] - bounds[:, 2], config, config.second_perm)
         start = stop
     return sig, shingles
 
@@ -382,15 +420,16 @@ def signature(text: str, config: FingerprintConfig = DEFAULT_FINGERPRINT_CONFIG
 
 
 def shingle_set(text: str, config: FingerprintConfig = DEFAULT_FINGERPRINT_CONFIG
-                ) -> tuple[set[int], set[int]]:
-    """The exact sets a signature sketches: body n-gram hashes and lead token values (for
-    tests and measurements of the estimates)."""
-    tok, doc_of, counts = _tokenize([text.encode("utf-8"),
-                                     lead_paragraph(text, config).encode("utf-8")])
-    body = doc_of == 0
-    grams, _ = _ngram_hashes(tok[body], doc_of[body], counts[:1], config.ngram)
-    lead = lead_values(tok[~body])[:config.lead_tokens]
-    return set(grams.tolist()), set(lead.tolist())
+                ) -> tuple[set[int], set[int], set[int]]:
+    """The exact sets a signature sketches: body n-gram hashes, and the token values of
+    the lead and of the second paragraph (for tests and measurements of the estimates)."""
+    tok, doc_of, counts, starts, doc_starts = _tokenize([text.encode("utf-8")])
+    grams, _ = _ngram_hashes(tok, doc_of, counts, config.ngram)
+    a, b, c, d = np.searchsorted(starts, _byte_spans([text], config)[0]).tolist()
+    values = lead_values(tok)
+    lead_set = values[a:min(b, a + config.lead_tokens)]
+    second_set = values[c:min(d, c + config.lead_tokens)]
+    return set(grams.tolist()), set(lead_set.tolist()), set(second_set.tolist())
 
 
 def content_hash(text: str) -> str:

@@ -72,10 +72,13 @@ def index_params(fingerprint: object, cluster: object) -> dict:
         "scheme": fingerprint.scheme,
         "num_perm": fingerprint.num_perm,
         "lead_perm": getattr(fingerprint, "lead_perm", None),
+        "second_perm": getattr(fingerprint, "second_perm", None),
         "bands": getattr(cluster, "bands", None),
         "rows": getattr(cluster, "rows", None),
         "lead_bands": getattr(cluster, "lead_bands", None),
         "lead_rows": getattr(cluster, "lead_rows", None),
+        "cross_bands": getattr(cluster, "cross_bands", None),
+        "cross_rows": getattr(cluster, "cross_rows", None),
     }
 
 

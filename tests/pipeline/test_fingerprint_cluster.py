@@ -15,6 +15,7 @@ from pipeline.cluster import (
     ClusterConfig,
     ClusterInput,
     cluster_articles,
+    cross_lead_similarity,
     estimate_similarity,
     lead_similarity,
 )
@@ -22,7 +23,7 @@ from pipeline.fingerprint import (
     FingerprintConfig,
     _tokenize,
     content_hash,
-    lead_paragraph,
+    lead_paragraphs,
     lead_values,
     shingle_set,
     signature,
@@ -73,7 +74,7 @@ def test_signature_is_deterministic_and_sized() -> None:
     config = FingerprintConfig()
     a, n = signature(STORY)
     b, _ = signature(STORY)
-    assert a.dtype == np.uint32 and a.shape == (config.num_perm + config.lead_perm,)
+    assert a.dtype == np.uint32 and a.shape == (config.length,) and config.length == 224
     assert np.array_equal(a, b) and n > 150
     batch, counts = signatures([OTHER, STORY, ""])
     assert np.array_equal(batch[1], a) and counts[1] == n  # a batch changes nothing
@@ -87,14 +88,17 @@ def test_quotes_case_and_spacing_do_not_count() -> None:
                           signature('don\'t stop - "NOW"')[0])
 
 
-def test_lead_part_is_datasketch_affine32_minhash() -> None:
+def test_lead_parts_are_datasketch_affine32_minhashes() -> None:
     config = FingerprintConfig()
-    lead = lead_paragraph("By Jane Doe\n\n" + STORY, config)
-    assert lead == PARAS[0]  # a byline above the story is not its lead
-    tok, _, _ = _tokenize([lead.encode()])
-    m = MinHash(num_perm=config.lead_perm, seed=config.seed, hashfunc=lambda v: v)
-    m.update_batch(lead_values(tok)[:config.lead_tokens].tolist())
-    assert np.array_equal(signature(STORY)[0][config.num_perm:], m.hashvalues)
+    lead, second = lead_paragraphs("By Jane Doe\n\n" + STORY, config)
+    assert (lead, second) == (PARAS[0], PARAS[1])  # a byline above is not the lead
+    sig = signature(STORY)[0]
+    k, lp = config.num_perm, config.lead_perm
+    for para, part in ((lead, sig[k:k + lp]), (second, sig[k + lp:])):
+        tok = _tokenize([para.encode()])[0]
+        m = MinHash(num_perm=lp, seed=config.seed, hashfunc=lambda v: v)
+        m.update_batch(lead_values(tok)[:config.lead_tokens].tolist())
+        assert np.array_equal(part, m.hashvalues[:part.size])
 
 
 def test_estimates_track_the_exact_sets() -> None:
@@ -109,7 +113,7 @@ def test_estimates_track_the_exact_sets() -> None:
         b = b[:rng.randint(5, len(b))]
         ta, tb = " ".join(a), " ".join(b)
         (sa, na), (sb, nb) = signature(ta), signature(tb)
-        (set_a, _), (set_b, _) = shingle_set(ta), shingle_set(tb)
+        set_a, set_b = shingle_set(ta)[0], shingle_set(tb)[0]
         j, _ = estimate_similarity(sa, na, sb, nb)
         errors.append(j - _jaccard(set_a, set_b))
         count_errors.append(abs(na - len(set_a)) / len(set_a))
@@ -156,6 +160,20 @@ def test_copies_cluster_follow_ups_stay_apart() -> None:
     # complete over truncated (even fetched first), then earliest fetched
     assert out["b-full"].is_canonical and out["a-trunc"].duplicate_of == "b-full"
     assert sorted(i for i in out if out[i].is_canonical) == ["b-full", "d-other", "g-follow"]
+
+
+def test_a_paragraph_above_the_lead_is_matched_by_the_second_part() -> None:
+    update = ("Update: the council confirmed on Wednesday that the library on the Eastfield "
+              "estate will reopen in June, after the vote freed money for repairs.")
+    updated = update + "\n\n" + STORY
+    chrome = "Fox News Flash top headlines are here. Check out what's clicking today.\n\n"
+    sig_o = signature(STORY)[0]
+    for text in (updated, chrome + "\n\n".join(PARAS[:3])):
+        sig = signature(text)[0]
+        assert lead_similarity(sig_o, sig) < 0.3 and cross_lead_similarity(sig_o, sig) == 1.0
+    out = cluster_articles([_item("orig", STORY, fetched=1), _item("upd", updated, fetched=2),
+                            _item("chrome", chrome + "\n\n".join(PARAS[:3]), fetched=3)])
+    assert len({a.cluster_id for a in out.values()}) == 1 and out["orig"].is_canonical
 
 
 def test_canonical_by_quality() -> None:
