@@ -111,11 +111,14 @@ def main() -> None:
     ap.add_argument("--half", choices=("dev", "test", "all"), default="test")
     ap.add_argument("--limit", type=int, default=None)
     ap.add_argument("--margin", type=float, default=None)
+    ap.add_argument("--repair-margin", type=float, default=None)
     ap.add_argument("--threshold", type=float, default=None)
     args = ap.parse_args()
     config = DEFAULT_UNSPIN_CONFIG
     if args.margin is not None:
         config = replace(config, margin=args.margin)
+    if args.repair_margin is not None:
+        config = replace(config, repair_margin=args.repair_margin)
     if args.threshold is not None:
         config = replace(config, threshold=args.threshold)
     for k, v in run(args.corpus, args.half, args.limit, config).items():
