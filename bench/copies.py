@@ -18,8 +18,8 @@ paragraphs) so that the whole pipeline runs on them:
   (mojibake the pipeline repairs with ftfy);
 - spun: bench/spinner.py over title and body; fetched before the original 40% of the time;
 - followup: a NEW story (another BBC article of the same topic) into which two background
-  paragraphs of the original (never its lead) are inserted. It is its own story; only
-  originals with three or more paragraphs get one.
+  paragraphs of the original (from those after its lead) are inserted. It is its own
+  story; only originals with two or more paragraphs after the lead get one.
 
 Originals are chosen so that no two share much text (the corpus holds a few stories
 twice): a story is skipped when a quarter of its word 4-grams occur in one already taken.
@@ -187,9 +187,16 @@ def syndicated(st: Story, rng: random.Random) -> tuple[str, list[str], str]:
     return new_headline(st, rng), paras, wire
 
 
+def lede(st: Story) -> int:
+    """Index of the story's lead: its first paragraph that ends a sentence (a match report
+    opens with lines of venue, date and kick-off time, which do not)."""
+    return next((k for k, p in enumerate(st.paragraphs) if p.rstrip()[-1:] in ".!?\"'’”"),
+                0)
+
+
 def followup(original: Story, base: Story, rng: random.Random) -> list[str]:
-    """`base` with two background paragraphs of `original` (never its lead) inserted."""
-    picks = sorted(rng.sample(range(1, len(original.paragraphs)), 2))
+    """`base` with two background paragraphs of `original` (after its lead) inserted."""
+    picks = sorted(rng.sample(range(lede(original) + 1, len(original.paragraphs)), 2))
     borrowed = [original.paragraphs[i] for i in picks]
     paras = list(base.paragraphs)
     at = rng.randint(1, len(paras))
@@ -280,7 +287,7 @@ def make_copies(stories: list[Story], originals: int, seed: int = 5,
                                "Daily News Wire", when), when)
             else:
                 raise ValueError(f"unknown kind {kind!r}")
-        if followups and len(st.paragraphs) >= 3:
+        if followups and len(st.paragraphs) - lede(st) >= 3:
             same = by_topic.get(st.topic) or next(v for v in by_topic.values() if v)
             base = same.pop()
             paras = followup(st, base, rng)
