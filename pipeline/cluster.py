@@ -73,6 +73,11 @@ class ClusterConfig:
     cross_bands, cross_rows: banding of leads against second paragraphs (over the first
         `second_perm` lead values; cross_bands * cross_rows <= second_perm). 8 x 4: X=0.75
         with probability 0.95, X=1 always; 4 x 8 finds 2 fewer spun copies of 400.
+    spun_bands: more bands of two rows over the body, pairing other values, for pairs
+        with an article flagged spun: a spun copy at J=0.16 becomes a candidate with
+        probability 1-(1-0.16^2)^128 = 0.96 instead of 0.81. On the dev set: spun
+        copies found by LSH 0.995 -> 1.000, recall 0.985 -> 0.990, for 1% more
+        candidates (only flagged articles take part). 0 turns them off.
     min_shingles: articles with fewer distinct body shingles are only matched exactly (by
         content hash). 5: a one-sentence truncated copy (8 word 3-grams) still joins by
         its lead.
@@ -93,6 +98,7 @@ class ClusterConfig:
     lead_rows: int = 4
     cross_bands: int = 8
     cross_rows: int = 4
+    spun_bands: int = 64
     min_lead: float = 0.7
     min_containment: float = 0.25
     min_lead_spun: float = 0.3
@@ -234,8 +240,16 @@ def candidate_evidence(items: Sequence[ClusterInput],
         raise ValueError(f"signatures have {sigs.shape[1]} values, the fingerprint scheme "
                          f"{fp_config.scheme} makes {fp_config.length}")
     body, lead, second = _parts(sigs, fp_config)
+    spun = np.array([items[i].spun for i in idx], dtype=bool)
     found = [candidate_arrays(body, config.bands, config.rows, config.max_bucket),
              candidate_arrays(lead, config.lead_bands, config.lead_rows, config.max_bucket)]
+    if config.spun_bands and spun.any():
+        # more bands of two rows for pairs with a flagged article, pairing other values
+        # (i with i + num_perm/2) than the bands above (2i with 2i + 1)
+        half = k // 2
+        order = np.column_stack((np.arange(half), np.arange(half, 2 * half))).ravel()
+        found.append(candidate_arrays(body[:, order], config.spun_bands, 2, config.max_bucket,
+                                      active=spun))
     # a lead against a second paragraph: both in one table, pairs folded back to articles
     r1, r2 = candidate_arrays(np.concatenate((lead[:, :sp], second)), config.cross_bands,
                               config.cross_rows, config.max_bucket)
@@ -250,7 +264,6 @@ def candidate_evidence(items: Sequence[ClusterInput],
     cross = np.asarray(cross_lead_similarity(sigs[a], sigs[b], fp_config)) if a.size \
         else empty_f
     cont = np.asarray(_containment(jac, counts[a], counts[b]), dtype=np.float64)
-    spun = np.array([items[i].spun for i in idx], dtype=bool)
     verdict = is_copy(jac, cont, lead_j, cross, spun[a] | spun[b], config)
     return PairEvidence(idx[a], idx[b], jac, cont, lead_j, cross, verdict)
 

@@ -79,6 +79,7 @@ def index_params(fingerprint: object, cluster: object) -> dict:
         "lead_rows": getattr(cluster, "lead_rows", None),
         "cross_bands": getattr(cluster, "cross_bands", None),
         "cross_rows": getattr(cluster, "cross_rows", None),
+        "spun_bands": getattr(cluster, "spun_bands", None),
     }
 
 
