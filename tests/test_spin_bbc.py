@@ -2,9 +2,10 @@
 test half): clean news is never flagged nor edited; spun copies are flagged and repaired at
 the measured rates, with some slack for the small sample. Skips when ../shared is absent.
 
-Measured on the whole test half (README of eval_spin: `--half test`): recall ~98%, word error
-removed ~21% (WordNet-style spinning, 30-35% of words) and ~65% (the seed-001 family's own
-phrase table), clean articles 0 flagged and 0 words changed.
+Measured on the whole test half (`bench/eval_spin.py --half test`): recall 98.8%, word error
+removed 23.2% (WordNet-style spinning, 31% of words) and 70.7% (the seed-001 family's own
+phrase table), clean articles 0 flagged and 0 words changed. On this sample: 99.3%, 23.6%,
+67.3%.
 """
 
 from __future__ import annotations
@@ -44,11 +45,11 @@ def test_spinner_changes_a_third_of_the_words(figures) -> None:
 
 def test_spun_copies_flagged(figures) -> None:
     assert figures["precision_pct"] == 100.0
-    assert figures["recall_pct"] >= 95.0
-    assert figures["phrase_recall_pct"] >= 95.0
+    assert figures["recall_pct"] >= 97.0
+    assert figures["phrase_recall_pct"] >= 97.0
 
 
 def test_spun_copies_repaired(figures) -> None:
-    assert figures["all_word_error_removed_pct"] >= 15.0
-    assert figures["phrase_word_error_removed_pct"] >= 55.0
+    assert figures["all_word_error_removed_pct"] >= 20.0
+    assert figures["phrase_word_error_removed_pct"] >= 62.0
     assert figures["heldout_word_error_removed_pct"] >= 0.0  # repair never adds error overall
