@@ -230,7 +230,9 @@ def evidence(cleaned: Cleaned, items: dict[str, Item], config: PipelineConfig) -
         j, c = estimate_similarity(inputs[a].signature, inputs[a].shingle_count,
                                    inputs[b].signature, inputs[b].shingle_count, fp)
         lead = lead_similarity(inputs[a].signature, inputs[b].signature, fp)
-        cross = cross_lead_similarity(inputs[a].signature, inputs[b].signature, fp)
+        cross = cross_lead_similarity(inputs[a].signature, inputs[a].shingle_count,
+                                      inputs[b].signature, inputs[b].shingle_count,
+                                      config.cluster, fp)
         rows[it.kind].append((j, c, lead, max(lead, cross), (a, b) in found))
     print(f"\nevidence (estimates from the signatures; {len(inputs)} articles, "
           f"{len(ev.first)} candidate pairs, {len(ev.first) / max(len(inputs), 1):.2f} "

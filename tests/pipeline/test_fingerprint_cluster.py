@@ -167,12 +167,18 @@ def test_a_paragraph_above_the_lead_is_matched_by_the_second_part() -> None:
               "estate will reopen in June, after the vote freed money for repairs.")
     updated = update + "\n\n" + STORY
     chrome = "Fox News Flash top headlines are here. Check out what's clicking today.\n\n"
-    sig_o = signature(STORY)[0]
-    for text in (updated, chrome + "\n\n".join(PARAS[:3])):
-        sig = signature(text)[0]
-        assert lead_similarity(sig_o, sig) < 0.3 and cross_lead_similarity(sig_o, sig) == 1.0
+    sig_o, n_o = signature(STORY)
+    for text in (updated, chrome + STORY):
+        sig, n = signature(text)
+        assert lead_similarity(sig_o, sig) < 0.3
+        assert cross_lead_similarity(sig_o, n_o, sig, n) == 1.0
+    # a story whose first long paragraph is a background paragraph of another: that
+    # paragraph is the other's second, but the other does not lie within it
+    borrowed = "\n\n".join(["Score: 2-1.", PARAS[1], PARAS[2]] + OTHER.split("\n\n"))
+    sig, n = signature(borrowed)
+    assert cross_lead_similarity(sig_o, n_o, sig, n) == 0.0
     out = cluster_articles([_item("orig", STORY, fetched=1), _item("upd", updated, fetched=2),
-                            _item("chrome", chrome + "\n\n".join(PARAS[:3]), fetched=3)])
+                            _item("chrome", chrome + STORY, fetched=3)])
     assert len({a.cluster_id for a in out.values()}) == 1 and out["orig"].is_canonical
 
 
