@@ -285,15 +285,31 @@ def candidate_evidence(items: Sequence[ClusterInput],
     r1, r2 = r1[keep] % n, r2[keep] % n
     found.append((np.minimum(r1, r2), np.maximum(r1, r2)))
     codes = np.unique(np.concatenate([a * n + b for a, b in found]))
+    del found
     a, b = codes // n, codes % n
+    del codes
     counts = np.array([items[i].shingle_count for i in idx], dtype=np.float64)
-    jac = (body[a] == body[b]).mean(axis=1) if a.size else empty_f
-    lead_j = _agree(lead[a], lead[b]) if a.size else empty_f
-    cross = np.asarray(cross_lead_similarity(sigs[a], counts[a], sigs[b], counts[b], config,
-                                             fp_config)) if a.size else empty_f
-    cont = np.asarray(_containment(jac, counts[a], counts[b]), dtype=np.float64)
-    verdict = is_copy(jac, cont, lead_j, cross, spun[a] | spun[b], config)
+    parts: list[tuple[np.ndarray, ...]] = []
+    # verified in chunks: gathering signature rows for every pair at once would take
+    # pairs x signature length x 8 bytes (gigabytes at a few million pairs)
+    for lo in range(0, a.size, VERIFY_CHUNK):
+        ca, cb = a[lo:lo + VERIFY_CHUNK], b[lo:lo + VERIFY_CHUNK]
+        jac = (body[ca] == body[cb]).mean(axis=1)
+        lead_j = _agree(lead[ca], lead[cb])
+        cross = np.asarray(cross_lead_similarity(sigs[ca], counts[ca], sigs[cb], counts[cb],
+                                                 config, fp_config))
+        cont = np.asarray(_containment(jac, counts[ca], counts[cb]), dtype=np.float64)
+        verdict = is_copy(jac, cont, lead_j, cross, spun[ca] | spun[cb], config)
+        parts.append((jac, cont, lead_j, cross, verdict))
+    if not parts:
+        return PairEvidence(empty_i, empty_i, empty_f, empty_f, empty_f, empty_f,
+                            np.zeros(0, bool))
+    jac, cont, lead_j, cross, verdict = (np.concatenate(x) for x in zip(*parts, strict=True))
     return PairEvidence(idx[a], idx[b], jac, cont, lead_j, cross, verdict)
+
+
+#: candidate pairs verified per step (bounds the memory of verification)
+VERIFY_CHUNK = 200_000
 
 
 class _UnionFind:
