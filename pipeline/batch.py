@@ -56,7 +56,6 @@ def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = D
     chrome_cfg = config.split.chrome
     profiles = [p for p in (profile, batch_profile(docs, chrome_cfg)) if p is not None]
     articles = split_documents(docs, config.split, profiles)
-    publishers = {(d.source_file, d.ordinal): publisher_of(d) for d in docs}
     lap("split")
     read_ok = {d.source_file for d in docs}
     with_articles = {a.source_file for a in articles}
@@ -70,8 +69,7 @@ def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = D
     learned = ChromeProfile(chrome_cfg)
     if chrome_cfg.enabled:
         for a in articles:
-            pub = publishers.get((a.source_file, a.ordinal // 10_000 if a.ordinal >= 10_000
-                                  else 0), "")
+            pub = publisher_of(a)
             lines = [*(x for x in (a.title, a.dek) if x), *(r.line for r in a.removed),
                      *a.paragraphs]
             learned.observe(pub, lines, story_key(a.paragraphs))

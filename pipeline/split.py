@@ -115,7 +115,7 @@ class _Segment:
     removed: list[Removal] = field(default_factory=list)
 
 
-def publisher_of(doc: RawDocument) -> str:
+def publisher_of(doc: RawDocument | Article) -> str:
     """Whose chrome a document carries: its publisher (header, metadata), else the host of
     its URL, else its folder under the raw folder, else "" (unknown)."""
     if doc.source:
