@@ -82,6 +82,8 @@ class Article:
     # (internal; cleared by strip, never written)
     line_classes: dict[str, tuple[str, str] | None] | None = None
     published_on: date | None = None
+    # spin score of each paragraph (as printed, before repair); set on flagged articles
+    paragraph_spin_scores: list[float] | None = None
 
     @property
     def article_id(self) -> str:

@@ -490,7 +490,8 @@ def unspin_articles(articles: list[Article], config: UnspinConfig = DEFAULT_UNSP
                     ) -> list[Article]:
     """Score every article; flag spun ones and (if configured) repair them in place.
 
-    Paragraph scores are `score_paragraph`'s; the article is scored in one pass.
+    Paragraph scores are `score_paragraph`'s; the article is scored in one pass, and a
+    flagged article's paragraphs each once more (`Article.paragraph_spin_scores`).
     """
     for art in articles:
         text = _join(art.paragraphs)
@@ -498,6 +499,10 @@ def unspin_articles(articles: list[Article], config: UnspinConfig = DEFAULT_UNSP
         _finish(report, config)
         art.spin_score = round(report.score, 4)
         art.spun = is_spun(report, config)
+        if art.spun:
+            # where in a flagged article the spinning is (one more pass, flagged only)
+            art.paragraph_spin_scores = [round(score_paragraph(p, config).score, 4)
+                                         for p in art.paragraphs]
         if art.spun and config.repair:
             kept = [p for p in art.paragraphs if p.strip()]
             fixed, edits = _apply(text, sites)

@@ -47,6 +47,7 @@ ARTICLE_SCHEMA = pa.schema([
     pa.field("run_id", pa.string(), nullable=False),
     pa.field("position", pa.int32(), nullable=False),
     pa.field("published_on", pa.date32()),
+    pa.field("paragraph_spin_scores", pa.list_(pa.float64())),
 ])
 
 _CLUSTER_COLUMNS = ("cluster_id", "is_canonical", "duplicate_of")
@@ -103,6 +104,7 @@ def shard_table(articles: Sequence[Article], run_id: str) -> pa.Table:
         "run_id": [run_id] * len(articles),
         "position": [a.ordinal for a in articles],
         "published_on": [a.published_on for a in articles],
+        "paragraph_spin_scores": [a.paragraph_spin_scores for a in articles],
         "signature": [a.signature.tolist() if a.signature is not None else None
                       for a in articles],
         "shingle_count": [a.shingle_count for a in articles],
