@@ -91,6 +91,10 @@ def normalize_for_key(line: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+def _hash(norm: str) -> int:
+    return xxhash.xxh64_intdigest(norm.encode())
+
+
 def line_key(line: str, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> int | None:
     """The 64-bit key of a line's normal form, or None for blank and over-long lines."""
     if not line or len(line) > max_words * 12 or len(line.split()) > max_words:
@@ -98,7 +102,7 @@ def line_key(line: str, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> int
     norm = normalize_for_key(line)
     if not norm:
         return None
-    return xxhash.xxh64_intdigest(norm.encode())
+    return _hash(norm)
 
 
 def story_key(lines: Iterable[str], min_words: int = 25) -> int | None:
@@ -107,10 +111,10 @@ def story_key(lines: Iterable[str], min_words: int = 25) -> int | None:
     lines = list(lines)
     for line in lines:
         if len(line.split()) >= min_words:
-            return xxhash.xxh64_intdigest(normalize_for_key(line).encode())
+            return _hash(normalize_for_key(line))
     longest = max(lines, key=len, default="")
     if len(longest.split()) >= 8:
-        return xxhash.xxh64_intdigest(normalize_for_key(longest).encode())
+        return _hash(normalize_for_key(longest))
     return None
 
 

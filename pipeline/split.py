@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -164,8 +165,7 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
     publishers = config.publishers + ((doc.source,) if doc.source else ())
     leaked = _leaked_title_pattern(publishers + _repeated_suffixes(doc.lines))
     for i, line in enumerate(doc.lines):
-        if (classes[i] is None and any(sep in line for sep in _SEPARATORS)
-                and leaked.match(normalize_line(line))):
+        if classes[i] is None and _may_be_leaked(line) and leaked.match(normalize_line(line)):
             classes[i] = (LINE, LEAKED)  # junk where it stands; a title candidate later
             if keys:
                 keys[i] = None
@@ -258,36 +258,31 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
         elif not _INLINE_RULE.match(cls[1]):
             occ[keys[i]].append(i)  # type: ignore[index]
     # pages the rule boundaries already explain need no template
-    least = max(cut.values(), default=0)
-    counts = Counter(len(v) for v in occ.values() if len(v) >= max(2, least))
-    if not counts:
+    least = max(2, max(cut.values(), default=0))
+    candidates = sorted((k for k, v in occ.items() if len(v) >= least),
+                        key=lambda k: occ[k][0])[:40]
+    if not candidates:
         return []
     body = [cls is None and len(lines[i].split()) >= min_body_words
             for i, cls in enumerate(classes)]
-    candidates = sorted((k for k, v in occ.items() if len(v) >= max(2, least)),
-                        key=lambda k: occ[k][0])[:40]
-    best: tuple[int, int, list[int]] | None = None
-    for key in candidates:
+    best: tuple[int, list[int]] | None = None
+    for key in candidates:  # earliest first: it wins ties
         starts = _starts_from_anchor(lines, classes, keys, occ[key], body)
         if not starts:
             continue
         # The true page template puts most repeated lines once on every page: score a
         # candidate by the repeated-line occurrences its pages explain that way.
-        bounds = [0, *starts, len(lines)]
-        pages = len(bounds) - 1
-        page_of = {}
-        for p, (lo, hi) in enumerate(zip(bounds, bounds[1:], strict=False)):
-            for i in range(lo, hi):
-                page_of[i] = p
-        fits = pages * sum(1 for v in occ.values()
-                           if len(v) == pages and len({page_of[i] for i in v}) == pages)
+        pages = len(starts) + 1
+        fits = pages * sum(1 for v in occ.values() if len(v) == pages
+                           and len({bisect_right(starts, i) for i in v}) == pages)
         # ... and every page opens the way page 1 does (same junk line, or a headline)
+        bounds = [0, *starts, len(lines)]
         opening = [_opening(lines, classes, keys, lo, hi)
                    for lo, hi in zip(bounds, bounds[1:], strict=False)]
         fits += 2 * sum(o == opening[0] for o in opening)
         if best is None or fits > best[0]:
-            best = (fits, -occ[key][0], starts)
-    return best[2] if best else []
+            best = (fits, starts)
+    return best[1] if best else []
 
 
 def _opening(lines: list[str], classes: list[tuple[str, str] | None],
@@ -373,13 +368,16 @@ def _start_near_footer(lines: list[str], classes: list[tuple[str, str] | None], 
 def _repeated_suffixes(lines: Sequence[str]) -> tuple[str, ...]:
     """Site names of leaked page titles: the `<Title> | <Site>` suffixes that recur."""
     found = Counter(m.group(1).strip() for line in lines
-                    if any(sep in line for sep in _SEPARATORS)
-                    and (m := _SUFFIX.match(normalize_line(line))))
+                    if _may_be_leaked(line) and (m := _SUFFIX.match(normalize_line(line))))
     return tuple(name for name, n in found.items() if n >= 2)
 
 
 # a leaked page title needs one of these between title and site name (a cheap pre-check)
 _SEPARATORS = ("|", "–", "—", " - ", ": ", "\t", "\u00a0")
+
+
+def _may_be_leaked(line: str) -> bool:
+    return any(sep in line for sep in _SEPARATORS)
 _SUFFIX = re.compile(r"^.{8,200}?\s+[|–—-]\s+([A-Z][\w.&' -]{1,58}\w)$")
 
 

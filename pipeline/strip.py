@@ -59,7 +59,6 @@ DEFAULT_STRIP_CONFIG = StripConfig()
 #: only the few rules written for long junk (privacy notices, captions).
 DEFAULT_MAX_CHARS = 200
 
-_WS = re.compile(r"\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
 
 
