@@ -29,6 +29,7 @@ from pipeline.write import (
     REJECT_SCHEMA,
     conform,
     finalize_shard,
+    restore_spun,
     write_json,
     write_table,
 )
@@ -157,6 +158,34 @@ def _columns(schema: pa.Schema) -> list[tuple[str, pa.DataType]]:
     return [(f.name, f.type) for f in schema]
 
 
+def _unspun_originals(old_parts: list[Path], new_shards: list[Path],
+                      assignments: dict[str, Assignment]
+                      ) -> dict[str, tuple[str | None, str]]:
+    """Title and text of every unspun canonical that a spun copy in `old_parts` or
+    `new_shards` points to (`duplicate_of`): what `restore_spun` restores spun copies from.
+    Reads the id and flag columns of every part, title and text of the wanted rows only."""
+    wanted: set[str] = set()
+    for path in [*old_parts, *new_shards]:
+        head = pq.read_table(path, columns=["article_id", "spun"])
+        for aid in pc.filter(head.column("article_id"), head.column("spun")).to_pylist():
+            a = assignments.get(aid)
+            if a is not None and a.duplicate_of:
+                wanted.add(a.duplicate_of)
+    texts: dict[str, tuple[str | None, str]] = {}
+    if not wanted:
+        return texts
+    columns = ["article_id", "spun", "title", "text"]
+    for path in [*old_parts, *new_shards]:  # this run's rows last: they replace older ones
+        rows = pq.read_table(path, columns=columns, filters=[("article_id", "in", sorted(wanted))])
+        for aid, spun, title, text in zip(*(rows.column(c).to_pylist() for c in columns),
+                                          strict=True):
+            if spun:
+                texts.pop(aid, None)
+            else:
+                texts[aid] = (title, text)
+    return texts
+
+
 def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[dict],
              assignments_path: str, replaced: list[str], read_files: list[str],
              deleted: list[str], file_stats: dict[str, list], manifest: dict[str, dict],
@@ -172,6 +201,10 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
     stats = {"parts_kept": 0, "parts_rewritten": 0, "parts_new": 0, "articles": 0}
     cluster_cols = ["article_id", "source_file", "cluster_id", "is_canonical", "duplicate_of"]
     old_parts = sorted((out / "articles").glob("*.parquet")) if (out / "articles").is_dir() else []
+    restore = config.unspin.restore
+    originals = _unspun_originals(old_parts, [Path(r["articles"]) for r in shard_results],
+                                  assignments) if restore else {}
+    stats["restored"] = 0
     for k, part in enumerate(old_parts):
         sig_part = out / ".state" / "signatures" / part.name
         head = pq.read_table(part, columns=cluster_cols)
@@ -191,6 +224,9 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
         name = f"part-{run_id}-r{k:05d}.parquet"
         full = _with_assignments(conform(_without_files(pq.read_table(part), replaced_set)),
                                  assignments)
+        if restore:
+            full, n = restore_spun(full, originals, restore)
+            stats["restored"] += n
         write_table(full, staging / "articles" / name, config.write)
         write_table(_without_files(pq.read_table(sig_part), replaced_set),
                     staging / ".state" / "signatures" / name, config.write)
@@ -202,6 +238,9 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
             continue
         name = f"part-{run_id}-{k:05d}.parquet"
         final = finalize_shard(shard, assignments)
+        if restore:
+            final, n = restore_spun(final, originals, restore)
+            stats["restored"] += n
         write_table(final, staging / "articles" / name, config.write)
         write_table(shard.select(STATE_COLUMNS), staging / ".state" / "signatures" / name,
                     config.write)

@@ -52,6 +52,26 @@ class LexiconEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class RestoreConfig:
+    """When a spun copy is restored from an unspun copy of the same story.
+
+    min_aligned: share of the shorter text's tokens that must align with the other's
+        (difflib) before any word is restored: a spinner leaves 65-70% of words and all
+        punctuation in place (BBC copies spun at 30-35%: 0.70-0.80 of tokens align); a
+        truncated or updated version of the story aligns its shared part just as well.
+    max_span: the longest substitution restored, in tokens on either side ("Tons of of
+        hundreds of folks" -> "Hundreds of thousands of people"). Longer differences are
+        rewrites, not spinning.
+    """
+
+    min_aligned: float = 0.5
+    max_span: int = 6
+
+
+DEFAULT_RESTORE_CONFIG = RestoreConfig()
+
+
+@dataclass(frozen=True, slots=True)
 class UnspinConfig:
     """How spinning is detected and repaired.
 
@@ -78,6 +98,8 @@ class UnspinConfig:
     repair_margin: the gain a candidate needs to be put back inside a flagged article.
         Lower repairs more and risks more wrong repairs.
     repair: restore original wording inside flagged articles.
+    restore: after clustering, a flagged copy whose cluster's canonical is unspun gets the
+        canonical's wording back where the two align (`restore_from_original`); None: off.
     """
 
     lexicon_path: Path | None = None
@@ -92,6 +114,7 @@ class UnspinConfig:
     margin: float = 1.0
     repair_margin: float = 0.0
     repair: bool = True
+    restore: RestoreConfig | None = DEFAULT_RESTORE_CONFIG
 
 
 DEFAULT_UNSPIN_CONFIG = UnspinConfig()
@@ -511,3 +534,144 @@ def unspin_articles(articles: list[Article], config: UnspinConfig = DEFAULT_UNSP
                 art.paragraphs = paras
                 art.edits.extend(edits)
     return articles
+
+
+# ------------------------------------------------------------------ restore from an original
+
+# Words where two versions of one story legitimately differ (an update, a correction), so a
+# spun copy's word is never "restored" to the original's there: numbers, days and months.
+_VERSION_WORDS = frozenset("""
+monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight
+january february march april may june july august september october november december
+""".split())
+_PARA = "\x00"  # paragraph boundary token (never a word of either text)
+
+
+
+
+def _tokens_with_spans(paragraphs: list[str]) -> list[tuple[str, int, int, int]]:
+    """(normalised token, paragraph, start, end) for every token; a paragraph boundary
+    token between paragraphs."""
+    out: list[tuple[str, int, int, int]] = []
+    for k, para in enumerate(paragraphs):
+        if out:
+            out.append((_PARA, k, 0, 0))
+        out.extend((_norm(m.group()), k, m.start(), m.end()) for m in _TOKENS.finditer(para))
+    return out
+
+
+def _restorable(before: list[str], after: list[str], config: RestoreConfig,
+                anchored: bool) -> bool:
+    """May `before` (the copy's tokens) be replaced by `after` (the original's)? A word or
+    three the copy adds or lacks only between aligned words (`anchored`)."""
+    if len(before) > config.max_span or len(after) > config.max_span:
+        return False
+    if not before or not after:
+        if not anchored or len(before) + len(after) > 3:
+            return False
+    if _PARA in before or _PARA in after:
+        return False
+    return not any(any(c.isdigit() for c in w) or w in _VERSION_WORDS for w in after) and \
+        not any(w in _VERSION_WORDS for w in before)
+
+
+def _differences(ops: list[tuple[str, int, int, int, int]], a: list[str]
+                 ) -> list[tuple[int, int, int, int]]:
+    """The spans (i1, i2, j1, j2) where the copy's tokens `a` stand in place of the
+    original's.
+
+    A difflib `replace` is one. A spinner that reorders ("hundreds of thousands" -> "tons of
+    of hundreds") shows as a short delete or insert (up to 3 tokens) next to one or two
+    aligned tokens and another difference: those form one span, so that half of a
+    reordering is never restored without the other half. Spans never cross paragraphs.
+    """
+    def short_gap(op: tuple[str, int, int, int, int]) -> bool:
+        return op[2] - op[1] <= 2 and _PARA not in a[op[1]:op[2]]
+
+    def reorder(op: tuple[str, int, int, int, int]) -> bool:
+        return op[0] != "replace" and max(op[2] - op[1], op[4] - op[3]) <= 3
+
+    out: list[tuple[int, int, int, int]] = []
+    group: list[tuple[str, int, int, int, int]] = []
+    for k, op in enumerate(ops):
+        if op[0] == "equal":
+            continue
+        if group and not (short_gap(ops[k - 1]) and (reorder(op) or reorder(group[-1]))):
+            out.append((group[0][1], group[-1][2], group[0][3], group[-1][4]))
+            group = []
+        group.append(op)
+    if group:
+        out.append((group[0][1], group[-1][2], group[0][3], group[-1][4]))
+    return out
+
+
+def restore_from_original(paragraphs: list[str], original: list[str], source: str,
+                          config: RestoreConfig = DEFAULT_RESTORE_CONFIG
+                          ) -> tuple[list[str], list[Edit]]:
+    """Put an unspun copy's wording back into a spun copy of the same story.
+
+    `paragraphs` is the spun copy's body, `original` the body of an unspun copy (e.g. the
+    canonical of its cluster), `source` names it in the edits. The two are aligned word by
+    word (difflib over word and punctuation tokens); where a short run of the copy's words
+    stands in place of a short run of the original's between aligned words, the original's
+    words come back, spelled and capitalised as the original has them. Left alone: text the
+    original lacks or has more of (a truncated or updated version), numbers, days and
+    months (where versions of a story differ), anything across a paragraph boundary, and
+    the whole copy when less than `min_aligned` of it aligns. Deterministic.
+    """
+    import difflib
+
+    spun = _tokens_with_spans(paragraphs)
+    orig_paras = [p for p in original if p.strip()]
+    orig = _tokens_with_spans(orig_paras)
+    a, b = [t[0] for t in spun], [t[0] for t in orig]
+    if not a or not b:
+        return paragraphs, []
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    aligned = sum(m.size for m in sm.get_matching_blocks())
+    if aligned < config.min_aligned * min(len(a), len(b)):
+        return paragraphs, []
+    # per paragraph: (start, end, new text, edit), applied right to left
+    changes: dict[int, list[tuple[int, int, str]]] = {}
+    edits: list[Edit] = []
+    def anchored(i1: int, i2: int, j1: int, j2: int) -> bool:
+        """Aligned tokens of the same paragraph before and after the span, in both texts."""
+        return 0 < i1 and i2 < len(a) and 0 < j1 and j2 < len(b) and \
+            _PARA not in (a[i1 - 1], a[i2], b[j1 - 1], b[j2])
+
+    spans = []
+    for i1, i2, j1, j2 in _differences(sm.get_opcodes(), a):
+        if _restorable(a[i1:i2], b[j1:j2], config, anchored(i1, i2, j1, j2)):
+            spans.append((i1, i2, j1, j2))
+        elif i2 - i1 == j2 - j1:  # word for word ("11 folks" for "12 people"): one at a time
+            spans.extend((i, i + 1, j, j + 1) for i, j in zip(range(i1, i2), range(j1, j2),
+                                                              strict=True)
+                         if a[i] != b[j] and _restorable(a[i:i + 1], b[j:j + 1], config, True))
+    for i1, i2, j1, j2 in spans:
+        if anchored(i1, i2, j1, j2):
+            # from the end of the aligned token before: also right for a word added or lost
+            k, (q, start) = spun[i1 - 1][1], (orig[j1 - 1][1], spun[i1 - 1][3])
+            end = spun[i2 - 1][3] if i2 > i1 else start
+            src = orig_paras[q]
+            new = src[orig[j1 - 1][3]:orig[j2 - 1][3]] if j2 > j1 else ""
+        else:
+            k, q = spun[i1][1], orig[j1][1]
+            if spun[i2 - 1][1] != k or orig[j2 - 1][1] != q:
+                continue
+            start, end = spun[i1][2], spun[i2 - 1][3]
+            src = orig_paras[q]
+            new = src[orig[j1][2]:orig[j2 - 1][3]]
+        para = paragraphs[k]
+        before = para[start:end]
+        if before == new:
+            continue
+        changes.setdefault(k, []).append((start, end, new))
+        edits.append(Edit(before.strip(), new.strip(), f"unspin (restored from {source})",
+                          "repair"))
+    out = list(paragraphs)
+    for k, spans in changes.items():
+        para = out[k]
+        for start, end, new in sorted(spans, reverse=True):
+            para = para[:start] + new + para[end:]
+        out[k] = para
+    return out, edits

@@ -16,7 +16,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline.cluster import Assignment
+from pipeline.fingerprint import content_hash
 from pipeline.model import Article, Reject
+from pipeline.unspin import DEFAULT_RESTORE_CONFIG, RestoreConfig, restore_from_original
 
 _REMOVAL = pa.struct([("line", pa.string()), ("reason", pa.string()), ("stage", pa.string())])
 _EDIT = pa.struct([
@@ -146,6 +148,52 @@ def finalize_shard(shard: pa.Table, assignments: Mapping[str, Assignment]) -> pa
     }
     arrays = [cols[f.name] if f.name in cols else shard.column(f.name) for f in ARTICLE_SCHEMA]
     return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
+
+
+def restore_spun(table: pa.Table, originals: Mapping[str, tuple[str | None, str]],
+                 config: RestoreConfig = DEFAULT_RESTORE_CONFIG) -> tuple[pa.Table, int]:
+    """Spun copies (`spun`, with a `duplicate_of`) whose canonical is in `originals`
+    (article id -> (title, text) of an unspun canonical) get its wording back in text and
+    title (`unspin.restore_from_original`, each on its own); their edits, `word_count` and
+    `content_hash` follow the new text. Returns the table and how many articles changed."""
+    if not originals or table.num_rows == 0:
+        return table, 0
+    spun = table.column("spun").to_pylist()
+    dup = table.column("duplicate_of").to_pylist()
+    rows = [k for k in range(table.num_rows) if spun[k] and dup[k] in originals]
+    if not rows:
+        return table, 0
+    text = table.column("text").to_pylist()
+    title = table.column("title").to_pylist()
+    edits = table.column("edits").to_pylist()
+    words = table.column("word_count").to_pylist()
+    hashes = table.column("content_hash").to_pylist()
+    changed = 0
+    for k in rows:
+        source = f"article {dup[k]}"
+        orig_title, orig_text = originals[dup[k]]
+        paras, new = restore_from_original(text[k].split("\n\n"), orig_text.split("\n\n"),
+                                           source, config)
+        if title[k] and orig_title:
+            titles, new_in_title = restore_from_original([title[k]], [orig_title], source,
+                                                         config)
+            title[k] = titles[0]
+            new = new_in_title + new
+        if not new:
+            continue
+        changed += 1
+        text[k] = "\n\n".join(paras)
+        edits[k] = list(edits[k] or []) + [
+            {"before": e.before, "after": e.after, "reason": e.reason, "stage": e.stage,
+             "score": e.score} for e in new]
+        words[k] = sum(len(p.split()) for p in paras)
+        hashes[k] = content_hash(text[k])
+    for name, values in (("text", text), ("title", title), ("edits", edits),
+                         ("word_count", words), ("content_hash", hashes)):
+        i = table.schema.get_field_index(name)
+        f = table.schema.field(i)
+        table = table.set_column(i, f, pa.array(values, f.type))
+    return table, changed
 
 
 def conform(table: pa.Table) -> pa.Table:

@@ -7,6 +7,7 @@ from pipeline.unspin import (
     DEFAULT_UNSPIN_CONFIG,
     load_lexicon,
     repair_paragraph,
+    restore_from_original,
     score_paragraph,
     spin_score,
     unspin_articles,
@@ -93,3 +94,59 @@ def test_every_lexicon_row_says_where_it_came_from() -> None:
     rows = load_lexicon()
     assert len(rows) > 300
     assert all(r.origin.strip() for r in rows)
+
+
+# ----------------------------------------------------------- restore from an unspun original
+
+ORIGINAL = [
+    "Officials said the White House would send military aid to the region last year, "
+    "after talks in Paris on Monday.",
+    "Hundreds of thousands of people have fled their homes in the city since the war began.",
+]
+SPUN_COPY = [
+    "Officers mentioned the White Home would ship navy support to the area final 12 months, "
+    "after talks in Paris on Monday.",
+    "Tons of of hundreds of folks have fled their houses within the metropolis because the "
+    "battle started.",
+]
+
+
+def test_restore_brings_back_the_originals_wording_and_records_each_edit() -> None:
+    paras, edits = restore_from_original(SPUN_COPY, ORIGINAL, "article abc")
+    assert paras == ORIGINAL
+    assert {(e.before, e.after) for e in edits} >= {
+        ("Home", "House"), ("ship navy support", "send military aid"),
+        ("area final 12 months", "region last year"),
+        ("Tons of of hundreds of folks", "Hundreds of thousands of people"),
+        ("metropolis because", "city since")}
+    assert all(e.stage == "repair" and e.reason == "unspin (restored from article abc)"
+               for e in edits)
+    # deterministic, and a second pass finds nothing left to restore
+    assert restore_from_original(SPUN_COPY, ORIGINAL, "article abc") == (paras, edits)
+    assert restore_from_original(paras, ORIGINAL, "article abc") == (ORIGINAL, [])
+
+
+def test_restore_leaves_numbers_dates_and_what_the_original_lacks() -> None:
+    copy = [
+        "Officers mentioned the White Home would ship navy support to the area final 12 months, "
+        "after talks in Paris on Tuesday.",  # an update's day, not spinning
+        "Tons of of hundreds of folks have fled their houses within the metropolis because the "
+        "battle started. Not less than 12 have died.",  # text the original does not have
+        "A paragraph the original never had stays as it is.",
+    ]
+    paras, _ = restore_from_original(copy, ORIGINAL, "x")
+    assert paras[0].endswith("on Tuesday.") and paras[0].startswith("Officials said")
+    assert paras[1] == ORIGINAL[1] + " Not less than 12 have died."
+    assert paras[2] == copy[2]
+    numbers = ["The fire killed 11 folks in 2023."]
+    assert restore_from_original(numbers, ["The fire killed 12 people in 2024."], "x")[0] == \
+        ["The fire killed 11 people in 2023."]
+
+
+def test_restore_needs_the_copy_to_align_with_the_original() -> None:
+    other = ["Shares in the bank fell sharply after it warned that profits would be lower "
+             "than expected, analysts said."]
+    assert restore_from_original(SPUN_COPY, other, "x") == (SPUN_COPY, [])
+    # nothing to work with: no change, no crash
+    assert restore_from_original([], ORIGINAL, "x") == ([], [])
+    assert restore_from_original(SPUN_COPY, [], "x") == (SPUN_COPY, [])
