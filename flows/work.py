@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from pipeline.write import rejects_table, shard_table, write_table
 
 _POOL: ProcessPoolExecutor | None = None
 _POOL_SIZE = 0
+# Prefect runs the shard tasks in threads that all ask for the pool at once: without the
+# lock several pools were started (up to 5 worker processes on 2 cores, each loading the
+# unspin tables), and the orphaned ones lived on until collected.
+_POOL_LOCK = threading.Lock()
 
 
 def default_workers() -> int:
@@ -29,15 +34,21 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     """The shared process pool (created on first use; 'spawn', since the flow process has
     threads and an event loop that must not be forked)."""
     global _POOL, _POOL_SIZE
-    if _POOL is None or _POOL_SIZE != workers:
-        shutdown_pool()
-        _POOL = ProcessPoolExecutor(max_workers=workers,
-                                    mp_context=multiprocessing.get_context("spawn"))
-        _POOL_SIZE = workers
-    return _POOL
+    with _POOL_LOCK:
+        if _POOL is None or _POOL_SIZE != workers:
+            _shutdown()
+            _POOL = ProcessPoolExecutor(max_workers=workers,
+                                        mp_context=multiprocessing.get_context("spawn"))
+            _POOL_SIZE = workers
+        return _POOL
 
 
 def shutdown_pool() -> None:
+    with _POOL_LOCK:
+        _shutdown()
+
+
+def _shutdown() -> None:
     global _POOL, _POOL_SIZE
     if _POOL is not None:
         _POOL.shutdown(wait=True, cancel_futures=True)
