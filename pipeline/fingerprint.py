@@ -41,11 +41,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash
 
 from pipeline.model import Article
+
+if TYPE_CHECKING:  # imported where used: datasketch pulls in scipy (~0.4 s per process)
+    from datasketch import LeanMinHash
 
 SCHEME = "newsclean-oph-lead-v3"
 _U32 = np.uint64(0xFFFFFFFF)
@@ -454,6 +457,8 @@ def lean_minhash(sig: np.ndarray, config: FingerprintConfig = DEFAULT_FINGERPRIN
     (`MinHashLSH(num_perm=config.num_perm, ...)`)."""
     # The values are 32-bit; the "affine32" label only guards against comparing them with
     # MinHashes of another scheme inside one datasketch index.
+    from datasketch import LeanMinHash
+
     return LeanMinHash(seed=config.seed, hashvalues=np.asarray(sig[:config.num_perm],
                                                                dtype=np.uint64),
                        scheme="affine32")
