@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.chrome import ChromeProfile, story_key
+from pipeline.chrome import ChromeProfile, LineKeys, story_key
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
 from pipeline.fingerprint import fingerprint_articles
 from pipeline.model import Article, Reject
@@ -54,8 +54,9 @@ def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = D
     fix_document_encoding(docs, config.repair)
     lap("repair")
     chrome_cfg = config.split.chrome
-    profiles = [p for p in (profile, batch_profile(docs, chrome_cfg)) if p is not None]
-    articles = split_documents(docs, config.split, profiles)
+    keys = LineKeys(chrome_cfg.max_words)  # each distinct line keyed once in the batch
+    profiles = [p for p in (profile, batch_profile(docs, chrome_cfg, keys)) if p is not None]
+    articles = split_documents(docs, config.split, profiles, keys)
     lap("split")
     read_ok = {d.source_file for d in docs}
     with_articles = {a.source_file for a in articles}
@@ -72,7 +73,7 @@ def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = D
             pub = publisher_of(a)
             lines = [*(x for x in (a.title, a.dek) if x), *(r.line for r in a.removed),
                      *a.paragraphs]
-            learned.observe(pub, lines, story_key(a.paragraphs))
+            learned.observe(pub, lines, story_key(a.paragraphs), keys)
     lap("strip")
     unspin_articles(articles, config.unspin)
     lap("repair")

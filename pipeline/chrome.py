@@ -105,6 +105,31 @@ def line_key(line: str, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> int
     return _hash(norm)
 
 
+class LineKeys:
+    """`line_key` of lines, each distinct line keyed once: the stages of one batch (the
+    batch profile, split, the profile a batch leaves) share one, so that a line is
+    normalised and hashed once, not up to three times."""
+
+    __slots__ = ("max_words", "_memo")
+
+    def __init__(self, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> None:
+        self.max_words = max_words
+        self._memo: dict[str, int | None] = {}
+
+    def __call__(self, lines: Iterable[str]) -> list[int | None]:
+        memo, get, max_words = self._memo, self._memo.get, self.max_words
+        out: list[int | None] = []
+        for line in lines:
+            key = get(line, _MISSING)
+            if key is _MISSING:
+                key = memo[line] = line_key(line, max_words)
+            out.append(key)  # type: ignore[arg-type]
+        return out
+
+
+_MISSING = object()
+
+
 def story_key(lines: Iterable[str], min_words: int = 25) -> int | None:
     """A story's identity: the key of its first line of at least `min_words` words, else
     of its longest line when that has eight words or more (short stories)."""
@@ -149,11 +174,14 @@ class ChromeProfile:
         pub = self._pubs.get(publisher)
         return pub.stories if pub else 0
 
-    def observe(self, publisher: str, lines: Sequence[str], story: int | None = None) -> None:
+    def observe(self, publisher: str, lines: Sequence[str], story: int | None = None,
+                keys: LineKeys | None = None) -> None:
         """Count one story (an article, or a whole single-page file) of `publisher`.
 
         A story already counted (same `story` key) is not counted again: re-scrapes of
-        one story do not make its body look like chrome.
+        one story do not make its body look like chrome. `keys`: a batch's shared
+        `LineKeys` (with this profile's `max_words`), so lines already keyed are not keyed
+        again.
         """
         pub = self._pubs.setdefault(publisher, _Publisher())
         if story is None:
@@ -165,8 +193,9 @@ class ChromeProfile:
         pub.stories += 1
         seen_here: set[int] = set()
         cap = self.config.min_stories + 1
-        for line in lines:
-            key = line_key(line, self.config.max_words)
+        if keys is None or keys.max_words != self.config.max_words:
+            keys = LineKeys(self.config.max_words)
+        for line, key in zip(lines, keys(lines), strict=True):
             if key is None or key in seen_here:
                 continue
             seen_here.add(key)

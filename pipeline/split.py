@@ -19,7 +19,7 @@ from pipeline.chrome import (
     DEFAULT_CHROME_CONFIG,
     ChromeConfig,
     ChromeProfile,
-    line_key,
+    LineKeys,
     repeated_lines,
 )
 from pipeline.model import Article, Edit, RawDocument, Removal
@@ -130,37 +130,44 @@ def publisher_of(doc: RawDocument | Article) -> str:
 
 
 def split_documents(docs: list[RawDocument], config: SplitConfig = DEFAULT_SPLIT_CONFIG,
-                    profiles: Sequence[ChromeProfile] = ()) -> list[Article]:
+                    profiles: Sequence[ChromeProfile] = (), keys: LineKeys | None = None
+                    ) -> list[Article]:
     """Split each document into its articles (in document order).
 
     `profiles` are the chrome profiles learned so far (the output folder's, this batch's):
-    a line one of them knows as the document's publisher's chrome is removed.
+    a line one of them knows as the document's publisher's chrome is removed. `keys`: the
+    batch's shared `LineKeys` (see `batch_profile`).
     """
     articles: list[Article] = []
     for doc in docs:
-        articles.extend(split_document(doc, config, profiles))
+        articles.extend(split_document(doc, config, profiles, keys))
     return articles
 
 
-def batch_profile(docs: Sequence[RawDocument], config: ChromeConfig = DEFAULT_CHROME_CONFIG
-                  ) -> ChromeProfile:
-    """What a batch of documents says about its publishers' chrome (each file one story)."""
+def batch_profile(docs: Sequence[RawDocument], config: ChromeConfig = DEFAULT_CHROME_CONFIG,
+                  keys: LineKeys | None = None) -> ChromeProfile:
+    """What a batch of documents says about its publishers' chrome (each file one story).
+    `keys`: line keys shared with the batch's other stages (`LineKeys(config.max_words)`)."""
     prof = ChromeProfile(config)
     if config.enabled:
         for doc in docs:
-            prof.observe(publisher_of(doc), doc.lines)
+            prof.observe(publisher_of(doc), doc.lines, keys=keys)
     return prof
 
 
 def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
-                   profiles: Sequence[ChromeProfile] = ()) -> list[Article]:
-    """Split one document. A document with no body text left gives no article."""
+                   profiles: Sequence[ChromeProfile] = (), line_keys: LineKeys | None = None
+                   ) -> list[Article]:
+    """Split one document. A document with no body text left gives no article.
+    `line_keys`: the batch's shared `LineKeys`, if any."""
     if config.unwrap:
         doc = _unwrapped(doc)
     classes = classify_lines(doc.lines, config.strip)
     keys: list[int | None] = []
     if config.chrome.enabled:
-        keys = [line_key(t, config.chrome.max_words) if t.strip() else None for t in doc.lines]
+        if line_keys is None or line_keys.max_words != config.chrome.max_words:
+            line_keys = LineKeys(config.chrome.max_words)
+        keys = line_keys(doc.lines)
         _mark_learned(doc, classes, keys, profiles, config.chrome)
     publishers = config.publishers + ((doc.source,) if doc.source else ())
     leaked = _leaked_title_pattern(publishers + _repeated_suffixes(doc.lines))
