@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,14 +73,21 @@ def explain_lines(row: dict, raw_text: str | None) -> list[ExplainLine]:
         elif n in removed:
             marks.append(ExplainLine("removed", line, removed[n]))
         elif (phrased := _apply_phrase_edits(n, row["edits"])) and (
-                phrased[0] in kept or phrased[0] in removed):
-            kind = "changed" if phrased[0] in kept else "removed"
+                phrased[0] in kept or phrased[0] in removed or phrased[0] in heads
+                or any(phrased[0] in k for k in kept if len(phrased[0]) > 30)):
+            kind = "removed" if phrased[0] in removed else "changed"
             note = "; ".join(phrased[1]) + ("" if kind == "changed" else
                                             f"; then {removed[phrased[0]]}")
             marks.append(ExplainLine(kind, line, note))
         else:
             marks.append(ExplainLine("other", line, "not part of this article"))
+    # A line between two of the article's lines is the article's too: one whose edits
+    # reach over a line break (a hard-wrapped spun copy) is shown as changed.
     hits = [i for i, m in enumerate(marks) if m is not None and m.kind in ("kept", "changed")]
+    for i in range(hits[0] + 1, hits[-1]) if hits else ():
+        m = marks[i]
+        if m is not None and m.kind == "other":
+            marks[i] = ExplainLine("changed", m.text, "reworded (see the article's edits)")
     if not hits:
         return [m for m in marks if m is not None]
     # the article's span: from a little before its first body line to its last removed line
@@ -97,8 +105,12 @@ def _apply_phrase_edits(line: str, edits: list[dict]) -> tuple[str, list[str]] |
     None if no edit applies."""
     notes: list[str] = []
     for e in edits:
-        if e["before"] and e["before"] in line:
-            line = line.replace(e["before"], e["after"])
+        if not e["before"]:
+            continue
+        pattern = r"(?<!\w)" + re.escape(e["before"]) + r"(?!\w)"  # whole words only
+        new = re.sub(pattern, e["after"].replace("\\", "\\\\"), line)
+        if new != line:
+            line = new
             notes.append(f"'{e['before']}' -> '{e['after']}' ({e['reason']})")
     return (" ".join(line.split()), notes) if notes else None
 

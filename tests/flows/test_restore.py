@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 
+from flows.cli import main
 from flows.flow import clean_news
 
 # A made-up story (written for this test) and a copy spun the way seed 001 was.
@@ -54,7 +55,7 @@ def _paragraphs(text: str) -> str:
     return "\n\n".join(" ".join(p.split()) for p in body if p.strip())
 
 
-def test_spun_copy_restored_from_its_original(harness, tmp_path: Path) -> None:
+def test_spun_copy_restored_from_its_original(harness, tmp_path: Path, capsys) -> None:
     raw, out = tmp_path / "raw", tmp_path / "clean"
     raw.mkdir()
     (raw / "original.txt").write_text(ORIGINAL, "utf-8")
@@ -78,6 +79,13 @@ def test_spun_copy_restored_from_its_original(harness, tmp_path: Path) -> None:
     assert copy["content_hash"] == hashlib.sha1(" ".join(copy["text"].split()).encode()
                                                 ).hexdigest()
     assert report["written"]["restored"] == 1
+
+    # `newsclean explain` shows every raw line of the copy as changed, with its edits
+    assert main(["explain", copy["article_id"], "--out", str(out), "--raw", str(raw),
+                 "--colour", "never"]) == 0
+    shown = capsys.readouterr().out
+    assert "not part of this article" not in shown
+    assert "'Atmosphere Company' -> 'Environment Agency' (unspin (restored from article" in shown
 
     # a later run brings an earlier-fetched copy of the original: it becomes the canonical,
     # the part holding the spun copy is rewritten, and nothing is restored twice
