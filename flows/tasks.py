@@ -4,7 +4,6 @@ executors call them directly. Retries only where there is I/O that can fail tran
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +13,7 @@ import pyarrow.parquet as pq
 from prefect import task
 
 from flows.work import clean_shard_fn, process_pool
+from flows.work import shard_files as shard_files  # here since the first release
 from pipeline.cluster import Assignment, ClusterInput, cluster_articles
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
 from pipeline.store import (
@@ -37,26 +37,6 @@ from pipeline.write import (
 #: Columns of a shard kept in `.state/signatures/`: what clustering needs on later runs.
 STATE_COLUMNS = ["article_id", "source_file", "content_hash", "signature", "shingle_count",
                  "spun", "word_count", "fetched_at"]
-
-
-def shard_files(paths: Sequence[Path], max_files: int, max_bytes: int) -> list[list[Path]]:
-    """Group files into shards of at most `max_files` files and about `max_bytes` bytes."""
-    shards: list[list[Path]] = []
-    current: list[Path] = []
-    size = 0
-    for path in paths:
-        try:
-            n = path.lstat().st_size
-        except OSError:
-            n = 0
-        if current and (len(current) >= max_files or size + n > max_bytes):
-            shards.append(current)
-            current, size = [], 0
-        current.append(path)
-        size += n
-    if current:
-        shards.append(current)
-    return shards
 
 
 @task(name="clean-shard", retries=1, retry_delay_seconds=2)

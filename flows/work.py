@@ -6,12 +6,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from pipeline.batch import clean_batch
 from pipeline.chrome import ChromeProfile
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
+from pipeline.read import list_raw_files
+from pipeline.repair import fix_line
+from pipeline.store import OutputStore
+from pipeline.strip import classify_lines
+from pipeline.unspin import score_paragraph
 from pipeline.write import rejects_table, shard_table, write_table
 
 _POOL: ProcessPoolExecutor | None = None
@@ -37,10 +43,26 @@ def process_pool(workers: int) -> ProcessPoolExecutor:
     with _POOL_LOCK:
         if _POOL is None or _POOL_SIZE != workers:
             _shutdown()
-            _POOL = ProcessPoolExecutor(max_workers=workers,
+            _POOL = ProcessPoolExecutor(max_workers=workers, initializer=_warm,
                                         mp_context=multiprocessing.get_context("spawn"))
             _POOL_SIZE = workers
         return _POOL
+
+
+def start_workers(workers: int) -> None:
+    """Start the pool's worker processes now, so that they start and load their tables
+    while this process does something else (the CLI: Prefect's start-up)."""
+    pool = process_pool(workers)
+    for _ in range(workers):  # a submit starts a process while none is idle
+        pool.submit(int)
+
+
+def _warm() -> None:
+    """Pool initializer: what every shard needs (the boilerplate rules, unspin's tables,
+    ftfy's) is loaded as the worker starts, not inside its first shard."""
+    classify_lines(["Share this article"])
+    score_paragraph("The tables are loaded once per worker process.")
+    fix_line("Itâ€™s loaded")
 
 
 def shutdown_pool() -> None:
@@ -91,3 +113,45 @@ def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int,
             "chrome": str(chrome) if result.chrome is not None else None}
 
 
+def shard_files(paths: Sequence[Path], max_files: int, max_bytes: int) -> list[list[Path]]:
+    """Group files into shards of at most `max_files` files and about `max_bytes` bytes."""
+    shards: list[list[Path]] = []
+    current: list[Path] = []
+    size = 0
+    for path in paths:
+        try:
+            n = path.lstat().st_size
+        except OSError:
+            n = 0
+        if current and (len(current) >= max_files or size + n > max_bytes):
+            shards.append(current)
+            current, size = [], 0
+        current.append(path)
+        size += n
+    if current:
+        shards.append(current)
+    return shards
+
+
+def expected_workers(raw_dir: Path, out_dir: Path, max_files: int, max_bytes: int,
+                     workers: int = 0) -> int:
+    """The worker processes a run of `raw_dir` into `out_dir` will use, judged before the
+    run by size and mtime alone (the flow decides for real, hashing what differs): the
+    shards of files the manifest does not know unchanged, one process per shard up to one
+    per core; `workers` > 0 as asked."""
+    if workers > 0:
+        return workers
+    manifest = OutputStore(out_dir).load_manifest()
+    root = raw_dir.resolve()
+    todo: list[Path] = []
+    for path in list_raw_files(root):
+        old = manifest.get(path.relative_to(root).as_posix())
+        try:
+            st = path.stat()
+        except OSError:
+            todo.append(path)
+            continue
+        if old is None or old.status == "deleted" or (old.size, old.mtime_ns) != (
+                st.st_size, st.st_mtime_ns):
+            todo.append(path)
+    return min(default_workers(), len(shard_files(todo, max_files, max_bytes)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 from flows.work import process_pool, shutdown_pool
 
@@ -25,3 +26,16 @@ def test_threads_asking_at_once_share_one_pool() -> None:
         assert len({id(p) for p in pools}) == 1
     finally:
         shutdown_pool()
+
+
+def test_expected_workers_counts_the_shards_to_clean(tmp_path: Path) -> None:
+    from flows.work import default_workers, expected_workers
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for k in range(3):
+        (raw / f"{k}.txt").write_text("A line.\n")
+    out = tmp_path / "out"
+    assert expected_workers(raw, out, max_files=1, max_bytes=1 << 20) == min(default_workers(), 3)
+    assert expected_workers(raw, out, max_files=64, max_bytes=1 << 20) == 1
+    assert expected_workers(raw, out, max_files=64, max_bytes=1 << 20, workers=4) == 4
