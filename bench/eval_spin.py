@@ -12,14 +12,15 @@ by bench/spinner.py. Reports
   - clean-article change rate: words changed by unspin in clean articles / words,
   - detection cost: articles per second for scoring alone (bigram tables already loaded),
     and unspin's cost (score + repair) per spun article.
-With --end-to-end it runs `newsclean run` instead on a folder holding every article of the
-half and a spun copy of each (title spun too), and reports from the Parquet output: flag
-precision / recall, the clean articles' words changed, and the word error removed from the
-spun copies when their original is in the same run (so restore_from_original applies),
-measured against the original's output text.
+With --end-to-end it runs `newsclean run` instead on a folder holding a spun copy of every
+article of the half (title spun too) and the original of a share of them (--originals,
+default all), and reports from the Parquet output: flag precision / recall, the
+originals' words changed, and the word error removed from the spun copies against the
+original text: overall, for copies whose original is in the run (restored from it) and
+for those whose original is not (repaired with what the run learned from the others).
 
 Usage: .venv/bin/python bench/eval_spin.py [--corpus ../shared/corpora/bbc] [--half test]
-       [--limit N] [--end-to-end]
+       [--limit N] [--end-to-end [--originals SHARE]]
 """
 
 from __future__ import annotations
@@ -109,8 +110,13 @@ def run(corpus: Path, half: str, limit: int | None, config: UnspinConfig) -> dic
     return res
 
 
-def end_to_end(corpus: Path, half: str, limit: int | None, work: Path) -> dict[str, float]:
-    """Originals and spun copies through `newsclean run`; figures from the output."""
+def _has_original(rel: str, share: float) -> bool:
+    return zlib.crc32(f"{rel}#original".encode()) % 1000 < share * 1000
+
+
+def end_to_end(corpus: Path, half: str, limit: int | None, work: Path,
+               originals: float = 1.0) -> dict[str, float]:
+    """Spun copies, and the originals of a share of them, through `newsclean run`."""
     import pyarrow.parquet as pq
 
     from flows.cli import main as newsclean
@@ -120,9 +126,10 @@ def end_to_end(corpus: Path, half: str, limit: int | None, work: Path) -> dict[s
     for st in stories:
         name = st.rel.replace("/", "-")
         seed = zlib.crc32(st.rel.encode())
-        for folder, title, body in (("orig", st.title, st.body),
-                                    ("spun", spin(st.title, seed=seed + 1, spintax=0),
-                                     spin(st.body, seed=seed))):
+        files = [("spun", spin(st.title, seed=seed + 1, spintax=0), spin(st.body, seed=seed))]
+        if _has_original(st.rel, originals):
+            files.append(("orig", st.title, st.body))
+        for folder, title, body in files:
             (raw / folder).mkdir(parents=True, exist_ok=True)
             (raw / folder / name).write_text(f"{title}\n\n{body}\n", "utf-8")
     t = time.perf_counter()
@@ -132,27 +139,41 @@ def end_to_end(corpus: Path, half: str, limit: int | None, work: Path) -> dict[s
     rows = pq.read_table(out / "articles").to_pylist()
     by_file = {r["source_file"]: r for r in rows}
     res: dict[str, float] = {"articles": len(stories), "run_seconds": seconds}
-    err_before = err_after = words = changed = tp = fp = restored = 0
+    words = changed = tp = fp = n_orig = 0
+    err: dict[str, list[int]] = {"with": [0, 0], "without": [0, 0]}  # before, after
+    kinds = {"restored": 0, "learned": 0}
     for st in stories:
         name = st.rel.replace("/", "-")
         o, s = by_file.get(f"orig/{name}"), by_file.get(f"spun/{name}")
-        if o is None or s is None:
+        if s is None or (o is None and _has_original(st.rel, originals)):
             raise SystemExit(f"{name}: missing from the output")
         spun_body = spin(st.body, seed=zlib.crc32(st.rel.encode()))
-        words += len(st.body.split())
-        changed += word_errors(st.body, o["text"])
-        fp += o["spun"]
         tp += s["spun"]
-        restored += any("restored from" in e["reason"] for e in s["edits"])
-        err_before += word_errors(spun_body, st.body)
-        err_after += word_errors(s["text"], o["text"])
+        kinds["restored"] += any("restored from" in e["reason"] for e in s["edits"])
+        kinds["learned"] += any("learned from" in e["reason"] for e in s["edits"])
+        part = err["with" if o is not None else "without"]
+        part[0] += word_errors(spun_body, st.body)
+        part[1] += word_errors(s["text"], st.body)
+        if o is not None:
+            n_orig += 1
+            words += len(st.body.split())
+            changed += word_errors(st.body, o["text"])
+            fp += o["spun"]
+    res["originals"] = n_orig
     res["clean_flagged"] = fp
     res["clean_change_rate_pct"] = 100.0 * changed / max(words, 1)
     res["precision_pct"] = 100.0 * tp / max(tp + fp, 1)
     res["recall_pct"] = 100.0 * tp / len(stories)
-    res["restored_from_original"] = restored
-    res["spun_word_rate_pct"] = 100.0 * err_before / max(words, 1)
-    res["word_error_removed_pct"] = 100.0 * (1 - err_after / max(err_before, 1))
+    res["restored_from_original"] = kinds["restored"]
+    res["repaired_with_learned"] = kinds["learned"]
+    before = err["with"][0] + err["without"][0]
+    res["spun_word_rate_pct"] = 100.0 * before / max(sum(len(st.body.split())
+                                                         for st in stories), 1)
+    res["word_error_removed_pct"] = 100.0 * (1 - (err["with"][1] + err["without"][1])
+                                             / max(before, 1))
+    for key, (b, a) in err.items():
+        if b:
+            res[f"{key}_original_word_error_removed_pct"] = 100.0 * (1 - a / b)
     return res
 
 
@@ -167,12 +188,14 @@ def main() -> None:
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--end-to-end", action="store_true",
                     help="run newsclean on originals + spun copies (see above)")
+    ap.add_argument("--originals", type=float, default=1.0, metavar="SHARE",
+                    help="--end-to-end: the share of stories whose original is in the run")
     args = ap.parse_args()
     if args.end_to_end:
         import tempfile
 
         with tempfile.TemporaryDirectory() as tmp:
-            res = end_to_end(args.corpus, args.half, args.limit, Path(tmp))
+            res = end_to_end(args.corpus, args.half, args.limit, Path(tmp), args.originals)
         for k, v in res.items():
             print(f"{k:32s} {v:.3f}" if isinstance(v, float) else f"{k:32s} {v}")
         return

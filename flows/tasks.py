@@ -24,6 +24,7 @@ from pipeline.store import (
     manifest_table,
     stable_cluster_ids,
 )
+from pipeline.unspin import RestoreConfig, SpinnerTable
 from pipeline.write import (
     ARTICLE_SCHEMA,
     REJECT_SCHEMA,
@@ -166,6 +167,26 @@ def _unspun_originals(old_parts: list[Path], new_shards: list[Path],
     return texts
 
 
+SPINNER_FILE = "spinner.json"
+
+
+def _learn_spinner(table: SpinnerTable, new_shards: list[Path],
+                   assignments: dict[str, Assignment],
+                   originals: dict[str, tuple[str | None, str]], config: RestoreConfig) -> int:
+    """Teach `table` this run's spun copies whose canonical is in `originals`; how many."""
+    n = 0
+    for path in new_shards:
+        rows = pq.read_table(path, columns=["article_id", "spun", "text"])
+        rows = rows.filter(rows.column("spun"))
+        for aid, text in zip(rows.column("article_id").to_pylist(),
+                             rows.column("text").to_pylist(), strict=True):
+            a = assignments.get(aid)
+            if a is not None and a.duplicate_of in originals:
+                n += table.learn(text.split("\n\n"), originals[a.duplicate_of][1].split("\n\n"),
+                                 config)
+    return n
+
+
 def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[dict],
              assignments_path: str, replaced: list[str], read_files: list[str],
              deleted: list[str], file_stats: dict[str, list], manifest: dict[str, dict],
@@ -182,8 +203,16 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
     cluster_cols = ["article_id", "source_file", "cluster_id", "is_canonical", "duplicate_of"]
     old_parts = sorted((out / "articles").glob("*.parquet")) if (out / "articles").is_dir() else []
     restore = config.unspin.restore
-    originals = _unspun_originals(old_parts, [Path(r["articles"]) for r in shard_results],
-                                  assignments) if restore else {}
+    new_shards = [Path(r["articles"]) for r in shard_results]
+    originals = _unspun_originals(old_parts, new_shards, assignments) if restore else {}
+    learned = None
+    if restore and restore.learn:
+        learned = SpinnerTable.load(out / ".state" / SPINNER_FILE)
+        stats["learned_from"] = _learn_spinner(learned, new_shards, assignments, originals,
+                                               restore)
+        learned.save(staging / ".state" / SPINNER_FILE)
+    elif (out / ".state" / SPINNER_FILE).is_file():  # kept for runs that learn again
+        link_or_copy(out / ".state" / SPINNER_FILE, staging / ".state" / SPINNER_FILE)
     stats["restored"] = 0
     for k, part in enumerate(old_parts):
         sig_part = out / ".state" / "signatures" / part.name
@@ -219,7 +248,7 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
         name = f"part-{run_id}-{k:05d}.parquet"
         final = finalize_shard(shard, assignments)
         if restore:
-            final, n = restore_spun(final, originals, restore)
+            final, n = restore_spun(final, originals, restore, learned)
             stats["restored"] += n
         write_table(final, staging / "articles" / name, config.write)
         write_table(shard.select(STATE_COLUMNS), staging / ".state" / "signatures" / name,

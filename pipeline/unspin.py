@@ -56,16 +56,21 @@ class RestoreConfig:
     """When a spun copy is restored from an unspun copy of the same story.
 
     min_aligned: share of the shorter text's tokens that must align with the other's
-        (difflib) before any word is restored: a spinner leaves 65-70% of words and all
-        punctuation in place (BBC copies spun at 30-35%: 0.70-0.80 of tokens align); a
-        truncated or updated version of the story aligns its shared part just as well.
+        (difflib) before any word is restored, and half this share of the longer's: a
+        spinner leaves 65-70% of words and all punctuation in place (BBC copies spun at
+        30-35%: 0.70-0.80 of tokens align); a truncated or updated version of the story
+        aligns its shared part just as well.
     max_span: the longest substitution restored, in tokens on either side ("Tons of of
         hundreds of folks" -> "Hundreds of thousands of people"). Longer differences are
         rewrites, not spinning.
+    learn: learn the spinner's substitutions from the copies restored (`SpinnerTable`, kept
+        in OUT/.state/spinner.json across runs) and repair with them the spun copies whose
+        original is not in the output.
     """
 
     min_aligned: float = 0.5
     max_span: int = 6
+    learn: bool = True
 
 
 DEFAULT_RESTORE_CONFIG = RestoreConfig()
@@ -605,6 +610,51 @@ def _differences(ops: list[tuple[str, int, int, int, int]], a: list[str]
     return out
 
 
+@dataclass(slots=True)
+class _Alignment:
+    """A spun copy aligned with an unspun copy of the same story (see `_align`)."""
+
+    spun: list[tuple[str, int, int, int]]  # the copy's tokens (see _tokens_with_spans)
+    orig: list[tuple[str, int, int, int]]
+    orig_paras: list[str]
+    ops: list[tuple[str, int, int, int, int]]  # difflib opcodes, copy -> original
+    spans: list[tuple[int, int, int, int]]  # restorable differences, in order
+
+    def anchored(self, i1: int, i2: int, j1: int, j2: int) -> bool:
+        """Aligned tokens of the same paragraph before and after the span, in both texts."""
+        a, b = self.spun, self.orig
+        return 0 < i1 and i2 < len(a) and 0 < j1 and j2 < len(b) and \
+            _PARA not in (a[i1 - 1][0], a[i2][0], b[j1 - 1][0], b[j2][0])
+
+
+def _align(paragraphs: list[str], original: list[str], config: RestoreConfig
+           ) -> _Alignment | None:
+    """Align a spun copy with its original word by word; None if too little aligns."""
+    import difflib
+
+    spun = _tokens_with_spans(paragraphs)
+    orig_paras = [p for p in original if p.strip()]
+    orig = _tokens_with_spans(orig_paras)
+    a, b = [t[0] for t in spun], [t[0] for t in orig]
+    if not a or not b:
+        return None
+    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    aligned = sum(m.size for m in sm.get_matching_blocks())
+    if aligned < config.min_aligned * min(len(a), len(b)) or \
+            aligned < config.min_aligned / 2 * max(len(a), len(b)):
+        return None
+    al = _Alignment(spun, orig, orig_paras, sm.get_opcodes(), [])
+    for i1, i2, j1, j2 in _differences(al.ops, a):
+        if _restorable(a[i1:i2], b[j1:j2], config, al.anchored(i1, i2, j1, j2)):
+            al.spans.append((i1, i2, j1, j2))
+        elif i2 - i1 == j2 - j1:  # word for word ("11 folks" for "12 people"): one at a time
+            al.spans.extend((i, i + 1, j, j + 1) for i, j in zip(range(i1, i2), range(j1, j2),
+                                                                 strict=True)
+                            if a[i] != b[j] and _restorable(a[i:i + 1], b[j:j + 1], config,
+                                                            True))
+    return al
+
+
 def restore_from_original(paragraphs: list[str], original: list[str], source: str,
                           config: RestoreConfig = DEFAULT_RESTORE_CONFIG
                           ) -> tuple[list[str], list[Edit]]:
@@ -619,36 +669,15 @@ def restore_from_original(paragraphs: list[str], original: list[str], source: st
     months (where versions of a story differ), anything across a paragraph boundary, and
     the whole copy when less than `min_aligned` of it aligns. Deterministic.
     """
-    import difflib
-
-    spun = _tokens_with_spans(paragraphs)
-    orig_paras = [p for p in original if p.strip()]
-    orig = _tokens_with_spans(orig_paras)
-    a, b = [t[0] for t in spun], [t[0] for t in orig]
-    if not a or not b:
+    al = _align(paragraphs, original, config)
+    if al is None:
         return paragraphs, []
-    sm = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    aligned = sum(m.size for m in sm.get_matching_blocks())
-    if aligned < config.min_aligned * min(len(a), len(b)):
-        return paragraphs, []
-    # per paragraph: (start, end, new text, edit), applied right to left
+    spun, orig, orig_paras = al.spun, al.orig, al.orig_paras
+    # per paragraph: (start, end, new text), applied right to left
     changes: dict[int, list[tuple[int, int, str]]] = {}
     edits: list[Edit] = []
-    def anchored(i1: int, i2: int, j1: int, j2: int) -> bool:
-        """Aligned tokens of the same paragraph before and after the span, in both texts."""
-        return 0 < i1 and i2 < len(a) and 0 < j1 and j2 < len(b) and \
-            _PARA not in (a[i1 - 1], a[i2], b[j1 - 1], b[j2])
-
-    spans = []
-    for i1, i2, j1, j2 in _differences(sm.get_opcodes(), a):
-        if _restorable(a[i1:i2], b[j1:j2], config, anchored(i1, i2, j1, j2)):
-            spans.append((i1, i2, j1, j2))
-        elif i2 - i1 == j2 - j1:  # word for word ("11 folks" for "12 people"): one at a time
-            spans.extend((i, i + 1, j, j + 1) for i, j in zip(range(i1, i2), range(j1, j2),
-                                                              strict=True)
-                         if a[i] != b[j] and _restorable(a[i:i + 1], b[j:j + 1], config, True))
-    for i1, i2, j1, j2 in spans:
-        if anchored(i1, i2, j1, j2):
+    for i1, i2, j1, j2 in al.spans:
+        if al.anchored(i1, i2, j1, j2):
             # from the end of the aligned token before: also right for a word added or lost
             k, (q, start) = spun[i1 - 1][1], (orig[j1 - 1][1], spun[i1 - 1][3])
             end = spun[i2 - 1][3] if i2 > i1 else start
@@ -675,3 +704,139 @@ def restore_from_original(paragraphs: list[str], original: list[str], source: st
             para = para[:start] + new + para[end:]
         out[k] = para
     return out, edits
+
+
+# ------------------------------------------------------------------ learned from copies
+
+@dataclass(slots=True)
+class SpinnerTable:
+    """What a spinner does, learned from spun copies aligned with their originals.
+
+    `subs`: spun words -> original words -> how often the copy had the first where the
+    original had the second (a word for a word, or 1-2 spun words for 1-3 original words;
+    numbers, days and months never). `kept`: words (and word pairs) -> how often a spun
+    copy had them where the original had them too. A content farm runs every story
+    through the same spinner, so the copies whose originals are known teach how to repair
+    those whose originals are not (`apply`). Saved as JSON; counts add up across runs (`merge`).
+    """
+
+    subs: dict[str, dict[str, int]] = field(default_factory=dict)
+    kept: dict[str, int] = field(default_factory=dict)
+
+    def learn(self, paragraphs: list[str], original: list[str],
+              config: RestoreConfig = DEFAULT_RESTORE_CONFIG) -> bool:
+        """Count one spun copy against its original; False if they do not align."""
+        al = _align(paragraphs, original, config)
+        if al is None:
+            return False
+        a, b = [t[0] for t in al.spun], [t[0] for t in al.orig]
+        for op, i1, i2, _, _ in al.ops:
+            if op != "equal":
+                continue
+            for i in range(i1, i2):
+                if a[i][0].isalpha():
+                    self.kept[a[i]] = self.kept.get(a[i], 0) + 1
+                    if i + 1 < i2 and a[i + 1][0].isalpha():
+                        pair = a[i] + " " + a[i + 1]
+                        self.kept[pair] = self.kept.get(pair, 0) + 1
+        pairs: list[tuple[list[str], list[str]]] = []
+        for i1, i2, j1, j2 in al.spans:
+            if i2 - i1 == j2 - j1:  # word for word: each word on its own generalises best
+                pairs.extend(([x], [y]) for x, y in zip(a[i1:i2], b[j1:j2], strict=True)
+                             if x != y)
+            elif 1 <= i2 - i1 <= 2 and 1 <= j2 - j1 <= 3:
+                pairs.append((a[i1:i2], b[j1:j2]))
+        for before, after in pairs:
+            if all(w[0].isalpha() for w in before + after):
+                row = self.subs.setdefault(" ".join(before), {})
+                key = " ".join(after)
+                row[key] = row.get(key, 0) + 1
+        return True
+
+    def merge(self, other: SpinnerTable) -> None:
+        for spun, row in other.subs.items():
+            mine = self.subs.setdefault(spun, {})
+            for orig, n in row.items():
+                mine[orig] = mine.get(orig, 0) + n
+        for words, n in other.kept.items():
+            self.kept[words] = self.kept.get(words, 0) + n
+
+    def save(self, path: Path) -> None:
+        """Write as JSON; `kept` only for the words `subs` knows (the rest is never asked)."""
+        import json
+
+        kept = {w: n for w, n in sorted(self.kept.items()) if w in self.subs}
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(json.dumps({"version": 1, "subs": dict(sorted(self.subs.items())),
+                                   "kept": kept}, ensure_ascii=False), "utf-8")
+        tmp.replace(path)
+
+    @classmethod
+    def load(cls, path: Path) -> SpinnerTable:
+        """Read a saved table; a missing file is an empty table."""
+        import json
+
+        if not path.is_file():
+            return cls()
+        data = json.loads(path.read_text("utf-8"))
+        if data.get("version") != 1:
+            raise ValueError(f"{path}: unknown spinner table version {data.get('version')!r}")
+        return cls({k: dict(v) for k, v in data["subs"].items()}, dict(data["kept"]))
+
+    def apply(self, paragraphs: list[str]) -> tuple[list[str], list[Edit]]:
+        """Repair a spun copy whose original is unknown with what was learned.
+
+        Left to right, at each word the longest learned spun phrase (2 words, then 1)
+        competes with its learned originals: each scores log(count + 0.5) plus its bigram fit
+        between its neighbours (the word before as already repaired); staying as it is
+        scores log(times kept + 0.5) plus its own fit. The best wins. Deterministic.
+        """
+        if not self.subs:
+            return paragraphs, []
+        out: list[str] = []
+        edits: list[Edit] = []
+        for para in paragraphs:
+            toks = [(_norm(m.group()), m.start(), m.end()) for m in _TOKENS.finditer(para)]
+            words = [t[0] for t in toks]
+            repl: list[tuple[int, int, str, str, float]] = []  # start, end, key, orig, gain
+            last = (-1, "")  # (token index after the last repair, its last word)
+            i = 0
+            while i < len(words):
+                done = False
+                for n in (2, 1):
+                    key = " ".join(words[i:i + n])
+                    row = self.subs.get(key) if i + n <= len(words) else None
+                    if not row:
+                        continue
+                    prev = None
+                    if i > 0 and words[i - 1][0].isalnum():
+                        prev = last[1] if last[0] == i else words[i - 1]
+                    nxt = words[i + n] if i + n < len(words) and words[i + n][0].isalnum() \
+                        else None
+                    stay = math.log(self.kept.get(key, 0) + 0.5) + \
+                        _seq_lp(prev, tuple(words[i:i + n]), nxt)
+                    best, orig = max((math.log(c + 0.5) + _seq_lp(prev, tuple(o.split()), nxt), o)
+                                     for o, c in sorted(row.items()))
+                    if best > stay:
+                        start, end = toks[i][1], toks[i + n - 1][2]
+                        repl.append((start, end, key, orig, best - stay))
+                        last = (i + n, orig.split()[-1])
+                        i += n
+                        done = True
+                    break
+                if not done:
+                    i += 1
+            pieces: list[str] = []
+            pos = 0
+            for start, end, key, orig, gain in repl:
+                before = para[start:end]
+                after = _recase(before, orig)
+                pieces += [para[pos:start], after]
+                pos = end
+                seen = self.subs[key][orig]
+                edits.append(Edit(before, after, f"unspin (learned from {seen} aligned "
+                                  f"cop{'y' if seen == 1 else 'ies'})", "repair",
+                                  round(gain, 4)))
+            out.append("".join(pieces) + para[pos:])
+        return out, edits

@@ -18,7 +18,12 @@ import pyarrow.parquet as pq
 from pipeline.cluster import Assignment
 from pipeline.fingerprint import content_hash
 from pipeline.model import Article, Reject
-from pipeline.unspin import DEFAULT_RESTORE_CONFIG, RestoreConfig, restore_from_original
+from pipeline.unspin import (
+    DEFAULT_RESTORE_CONFIG,
+    RestoreConfig,
+    SpinnerTable,
+    restore_from_original,
+)
 
 _REMOVAL = pa.struct([("line", pa.string()), ("reason", pa.string()), ("stage", pa.string())])
 _EDIT = pa.struct([
@@ -151,16 +156,19 @@ def finalize_shard(shard: pa.Table, assignments: Mapping[str, Assignment]) -> pa
 
 
 def restore_spun(table: pa.Table, originals: Mapping[str, tuple[str | None, str]],
-                 config: RestoreConfig = DEFAULT_RESTORE_CONFIG) -> tuple[pa.Table, int]:
-    """Spun copies (`spun`, with a `duplicate_of`) whose canonical is in `originals`
-    (article id -> (title, text) of an unspun canonical) get its wording back in text and
-    title (`unspin.restore_from_original`, each on its own); their edits, `word_count` and
-    `content_hash` follow the new text. Returns the table and how many articles changed."""
-    if not originals or table.num_rows == 0:
+                 config: RestoreConfig = DEFAULT_RESTORE_CONFIG,
+                 learned: SpinnerTable | None = None) -> tuple[pa.Table, int]:
+    """Spun copies (`spun`) get original wording back in text and title: from their
+    canonical when it is in `originals` (article id -> (title, text) of an unspun
+    canonical; `unspin.restore_from_original`), else from `learned` (`SpinnerTable.apply`).
+    Their edits, `word_count` and `content_hash` follow the new text. Returns the table
+    and how many articles changed."""
+    if table.num_rows == 0 or not (originals or learned and learned.subs):
         return table, 0
     spun = table.column("spun").to_pylist()
     dup = table.column("duplicate_of").to_pylist()
-    rows = [k for k in range(table.num_rows) if spun[k] and dup[k] in originals]
+    rows = [k for k in range(table.num_rows)
+            if spun[k] and (dup[k] in originals or learned is not None)]
     if not rows:
         return table, 0
     text = table.column("text").to_pylist()
@@ -170,15 +178,21 @@ def restore_spun(table: pa.Table, originals: Mapping[str, tuple[str | None, str]
     hashes = table.column("content_hash").to_pylist()
     changed = 0
     for k in rows:
-        source = f"article {dup[k]}"
-        orig_title, orig_text = originals[dup[k]]
-        paras, new = restore_from_original(text[k].split("\n\n"), orig_text.split("\n\n"),
-                                           source, config)
-        if title[k] and orig_title:
-            titles, new_in_title = restore_from_original([title[k]], [orig_title], source,
+        if dup[k] in originals:
+            source = f"article {dup[k]}"
+            orig_title, orig_text = originals[dup[k]]
+            paras, new = restore_from_original(text[k].split("\n\n"),
+                                               orig_text.split("\n\n"), source, config)
+            if title[k] and orig_title:
+                titles, in_title = restore_from_original([title[k]], [orig_title], source,
                                                          config)
-            title[k] = titles[0]
-            new = new_in_title + new
+                title[k], new = titles[0], in_title + new
+        else:
+            assert learned is not None
+            paras, new = learned.apply(text[k].split("\n\n"))
+            if title[k]:
+                titles, in_title = learned.apply([title[k]])
+                title[k], new = titles[0], in_title + new
         if not new:
             continue
         changed += 1

@@ -5,8 +5,9 @@ the measured rates, with some slack for the small sample. Skips when ../shared i
 Measured on the whole test half (`bench/eval_spin.py --half test`): recall 98.8%, word error
 removed 23.2% (WordNet-style spinning, 31% of words) and 70.7% (the seed-001 family's own
 phrase table), clean articles 0 flagged and 0 words changed. On this sample: 99.3%, 23.6%,
-67.3%. With the originals in the same `newsclean run` (`--end-to-end`), the copies are
-restored from them: word error removed 97.3% on the whole test half.
+67.3%. With the originals of half the copies in the same `newsclean run` (`--end-to-end
+--originals 0.5`, whole test half): word error removed 97.9% from copies restored from
+their original, 57.9% from the others with what the run learned of the spinner.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def end_to_end(harness, tmp_path_factory) -> dict[str, float]:
     bbc = _bbc()
     from bench.eval_spin import end_to_end
 
-    return end_to_end(bbc, "test", 100, tmp_path_factory.mktemp("spin-e2e"))
+    return end_to_end(bbc, "test", 200, tmp_path_factory.mktemp("spin-e2e"), originals=0.5)
 
 
 def test_clean_articles_not_flagged_nor_changed(figures) -> None:
@@ -69,11 +70,16 @@ def test_spun_copies_repaired(figures) -> None:
 
 
 def test_spun_copies_restored_from_their_originals(end_to_end) -> None:
-    """Originals and spun copies in one `newsclean run`: the copies are flagged, clustered
-    with their originals and restored from them; the originals are left alone."""
+    """Spun copies of 200 stories and the originals of about half of them in one
+    `newsclean run`: the copies are flagged and clustered with their originals, restored
+    from them, and the spinner learned from those repairs the copies without an original;
+    the originals are left alone. Measured on this sample: 98.4% and 52.7% of the word
+    error removed (with and without the original), 99% recall."""
+    assert end_to_end["originals"] >= 90
     assert end_to_end["clean_flagged"] == 0
     assert end_to_end["clean_change_rate_pct"] <= 0.2
     assert end_to_end["precision_pct"] == 100.0
     assert end_to_end["recall_pct"] >= 97.0
     assert end_to_end["restored_from_original"] >= 95
-    assert end_to_end["word_error_removed_pct"] >= 90.0
+    assert end_to_end["with_original_word_error_removed_pct"] >= 95.0
+    assert end_to_end["without_original_word_error_removed_pct"] >= 45.0

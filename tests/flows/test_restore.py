@@ -107,6 +107,52 @@ def test_spun_copy_restored_from_its_original(harness, tmp_path: Path, capsys) -
     assert len([e for e in again["edits"] if "restored from" in e["reason"]]) == len(restored)
 
 
+# Copies of two other made-up stories by the same spinner, whose originals are not in the run.
+OTHER_SPUN = """Sea partitions to be raised alongside the coast
+
+The company mentioned it might construct greater partitions alongside the ocean, however the
+plans had been delayed by the harm from final 12 months's storms.
+
+Engineers from the White Home visited the positioning and mentioned the work would defend
+1000's of houses in coastal cities.
+"""
+
+THIRD_SPUN = """Harbour repairs start after storm
+
+Work to restore the harbour wall started after the harm from the storm, officers mentioned,
+and the partitions alongside the ocean can be raised subsequent 12 months.
+
+The U.Ok. authorities mentioned it might pay for the repairs in coastal cities.
+"""
+
+
+def test_spinner_learned_from_restored_copies_repairs_others(harness, tmp_path: Path) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    raw.mkdir()
+    (raw / "original.txt").write_text(ORIGINAL, "utf-8")
+    (raw / "spun-copy.txt").write_text(SPUN, "utf-8")
+    (raw / "other-spun.txt").write_text(OTHER_SPUN, "utf-8")
+    report = clean_news(str(raw), str(out))
+    assert report["written"]["learned_from"] == 1
+    assert (out / ".state" / "spinner.json").is_file()
+    other = _rows(out)["other-spun.txt"]
+    assert other["spun"] and other["is_canonical"]
+    learned = {(e["before"], e["after"]) for e in other["edits"]
+               if e["reason"].startswith("unspin (learned from")}
+    assert {("partitions", "walls"), ("ocean", "sea"), ("harm", "damage")} <= learned
+    assert "walls alongside the sea" in other["text"] and "were delayed" in other["text"]
+    assert other["title"] == "Sea walls to be raised alongside the coast"
+
+    # a later run with no original at all repairs with what the earlier run learned
+    (raw / "third-spun.txt").write_text(THIRD_SPUN, "utf-8")
+    report = clean_news(str(raw), str(out))
+    assert report["written"]["learned_from"] == 0
+    third = _rows(out)["third-spun.txt"]
+    assert third["spun"]
+    assert "the walls alongside the sea" in third["text"]
+    assert (out / ".state" / "spinner.json").is_file()
+
+
 def test_unspun_copies_not_restored(harness, tmp_path: Path) -> None:
     raw, out = tmp_path / "raw", tmp_path / "clean"
     raw.mkdir()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pipeline.model import Article
 from pipeline.unspin import (
     DEFAULT_UNSPIN_CONFIG,
+    SpinnerTable,
     load_lexicon,
     repair_paragraph,
     restore_from_original,
@@ -150,3 +151,34 @@ def test_restore_needs_the_copy_to_align_with_the_original() -> None:
     # nothing to work with: no change, no crash
     assert restore_from_original([], ORIGINAL, "x") == ([], [])
     assert restore_from_original(SPUN_COPY, [], "x") == (SPUN_COPY, [])
+
+
+def test_spinner_table_learns_from_an_aligned_copy_and_repairs_another(tmp_path) -> None:
+    table = SpinnerTable()
+    assert table.learn(SPUN_COPY, ORIGINAL)
+    assert table.subs["metropolis"] == {"city": 1} and table.subs["navy"] == {"military": 1}
+    assert "12" not in " ".join(table.subs) and "tuesday" not in table.subs
+    assert table.kept["the"] >= 3 and table.kept["have fled"] == 1
+    # a copy of another story by the same spinner, its original unknown
+    other = ["The navy support reached the metropolis on Friday, officers mentioned.",
+             "Nothing here was spun."]
+    fixed, edits = table.apply(other)
+    assert fixed == ["The military aid reached the city on Friday, officials said.",
+                     "Nothing here was spun."]
+    assert all(e.reason == "unspin (learned from 1 aligned copy)" for e in edits)
+    assert table.apply(fixed) == (fixed, [])  # nothing left to do
+    # saved and loaded, merged: counts add up
+    table.save(tmp_path / "s.json")
+    again = SpinnerTable.load(tmp_path / "s.json")
+    assert again.subs == table.subs and again.apply(other) == (fixed, edits)
+    again.merge(table)
+    assert again.subs["metropolis"] == {"city": 2}
+    assert SpinnerTable.load(tmp_path / "missing.json").subs == {}
+    # a copy of another story altogether teaches nothing
+    assert not SpinnerTable().learn(SPUN_COPY, ["Shares fell sharply on Monday."])
+
+
+def test_spinner_table_keeps_a_word_the_copies_mostly_kept() -> None:
+    table = SpinnerTable(subs={"area": {"region": 1}}, kept={"area": 40})
+    assert table.apply(["Officials cordoned off the area."]) == (
+        ["Officials cordoned off the area."], [])
