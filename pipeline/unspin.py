@@ -30,6 +30,8 @@ Everything is deterministic: the same text gives the same score and the same rep
 
 from __future__ import annotations
 
+import difflib
+import json
 import math
 import operator
 import re
@@ -552,8 +554,6 @@ january february march april may june july august september october november dec
 _PARA = "\x00"  # paragraph boundary token (never a word of either text)
 
 
-
-
 def _tokens_with_spans(paragraphs: list[str]) -> list[tuple[str, int, int, int]]:
     """(normalised token, paragraph, start, end) for every token; a paragraph boundary
     token between paragraphs."""
@@ -630,8 +630,6 @@ class _Alignment:
 def _align(paragraphs: list[str], original: list[str], config: RestoreConfig
            ) -> _Alignment | None:
     """Align a spun copy with its original word by word; None if too little aligns."""
-    import difflib
-
     spun = _tokens_with_spans(paragraphs)
     orig_paras = [p for p in original if p.strip()]
     orig = _tokens_with_spans(orig_paras)
@@ -763,8 +761,6 @@ class SpinnerTable:
 
     def save(self, path: Path) -> None:
         """Write as JSON; `kept` only for the words `subs` knows (the rest is never asked)."""
-        import json
-
         kept = {w: n for w, n in sorted(self.kept.items()) if w in self.subs}
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.tmp")
@@ -775,8 +771,6 @@ class SpinnerTable:
     @classmethod
     def load(cls, path: Path) -> SpinnerTable:
         """Read a saved table; a missing file is an empty table."""
-        import json
-
         if not path.is_file():
             return cls()
         data = json.loads(path.read_text("utf-8"))
