@@ -38,7 +38,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import compress, repeat
 from pathlib import Path
+
+import numpy as np
 
 from pipeline.model import Article, Edit
 
@@ -199,6 +202,8 @@ class _Index:
     single: dict[str, _Phrase]
     multi: dict[str, tuple[_Phrase, ...]]  # "w1 w2" -> phrases, longest first
     first: frozenset[str]  # first words of all phrases
+    multi_first: frozenset[str]  # first and second words of the longer phrases
+    multi_second: frozenset[str]
 
 
 @lru_cache(maxsize=4)
@@ -219,7 +224,9 @@ def _phrase_index(path: Path | None) -> _Index:
             multi.setdefault(words[0] + " " + words[1], []).append(phrase)
     return _Index(single, {k: tuple(sorted(v, key=lambda p: (-len(p.words), p.words)))
                            for k, v in multi.items()},
-                  frozenset(single) | frozenset(k.partition(" ")[0] for k in multi))
+                  frozenset(single) | frozenset(k.partition(" ")[0] for k in multi),
+                  frozenset(k.partition(" ")[0] for k in multi),
+                  frozenset(k.partition(" ")[2] for k in multi))
 
 
 @lru_cache(maxsize=1)
@@ -246,19 +253,41 @@ _UNKNOWN = 200.0  # pseudo-count of a word the unigram list does not know
 _COMMON = 5_000_000  # unigram count of a "common" word (for the unseen-pair prior)
 
 
+@dataclass(frozen=True, slots=True)
+class _PairTables:
+    """The bigram model as arrays, for scoring every word pair of a text in a few numpy
+    operations: words get ids (1..; 0 = not a listed word), a pair (a, b) the code
+    a * `base` + b; `codes` are the listed pairs' codes, sorted, with their PMI and whether
+    both words are common."""
+
+    ids: dict[str, int]
+    base: int
+    common: np.ndarray  # bool per id
+    codes: np.ndarray  # int64, sorted
+    pmi: np.ndarray  # float64, per code
+    both_common: np.ndarray  # bool, per code
+
+
 @lru_cache(maxsize=1)
-def _tables() -> tuple[frozenset[str], dict[str, complex]]:
-    """(common words, every listed bigram -> its PMI + 1j if both its words are common),
-    derived once from the bigram model."""
+def _tables() -> _PairTables:
+    """Derived once from the bigram model (see `_PairTables`)."""
     uni, bi, total = bigram_model()
-    common = frozenset(w for w, c in uni.items() if c >= _COMMON)
-    pmi: dict[str, complex] = {}
+    ids = {w: k for k, w in enumerate(uni, start=1)}
+    base = len(ids) + 1
+    common = np.zeros(base, dtype=bool)
+    common[[ids[w] for w, c in uni.items() if c >= _COMMON]] = True
+    codes, pmi = [], []
     for pair, c in bi.items():
         a, _, b = pair.partition(" ")
         ca, cb = uni.get(a), uni.get(b)
         if ca and cb:
-            pmi[pair] = complex(math.log(c * total / (ca * cb)), a in common and b in common)
-    return common, pmi
+            codes.append(ids[a] * base + ids[b])
+            pmi.append(math.log(c * total / (ca * cb)))
+    code_arr = np.array(codes, dtype=np.int64)
+    order = np.argsort(code_arr, kind="stable")
+    code_arr = code_arr[order]
+    both = common[code_arr // base] & common[code_arr % base]
+    return _PairTables(ids, base, common, code_arr, np.array(pmi)[order], both)
 
 
 def _lp(prev: str | None, word: str) -> float:
@@ -326,8 +355,9 @@ _TOKENS = re.compile(r"[A-Za-z0-9]+(?:[-'’.][A-Za-z0-9]+)*|[^\sA-Za-z0-9]+")
 def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport]:
     """Find tells and improbable pairs in one paragraph, with the repair each suggests.
 
-    Cheap on clean text: one tokenising regex, C-level dict and set look-ups over the word
-    pairs, and bigram scoring only where a lexicon phrase stands.
+    Cheap on clean text: one tokenising regex, the word pairs looked up in a few numpy
+    operations, C-level set look-ups for where a lexicon phrase may start, and bigram
+    scoring only where one stands.
     """
     report = SpinReport()
     sites: list[_Site] = []
@@ -336,21 +366,26 @@ def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport
             for m in pattern.finditer(paragraph):
                 sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
                                    reason))
-    common, pmi = _tables()
+    tables = _tables()
     toks = _TOKENS.findall(paragraph.lower().replace("’", "'"))
-    keys = list(map(" ".join, zip(toks, toks[1:], strict=False)))
-    # One C-level pass: listed pairs carry PMI as the real part and 1j when both words
-    # are common, so the sum is (PMI total) + (listed common pairs)j.
-    total = sum(filter(None, map(pmi.get, keys)), 0j)
     report.words = len(toks)
-    report.word_pairs = len(keys)
-    report.pmi_sum = total.real
-    flags = list(map(common.__contains__, toks))
-    report.common_pairs = sum(map(operator.and_, flags, flags[1:]))
-    report.unseen_pairs = report.common_pairs - round(total.imag)
+    report.word_pairs = max(len(toks) - 1, 0)
+    if len(toks) > 1:
+        # every word pair at once: its code, looked up among the listed pairs' codes
+        ids = np.fromiter(map(tables.ids.get, toks, repeat(0)), dtype=np.int64,
+                          count=len(toks))
+        left, right = ids[:-1], ids[1:]
+        codes = (left * tables.base + right)[(left > 0) & (right > 0)]
+        at = np.searchsorted(tables.codes, codes)
+        at[at == len(tables.codes)] = 0
+        at = at[tables.codes[at] == codes]
+        report.pmi_sum = float(tables.pmi[at].sum())
+        flags = tables.common[ids]
+        report.common_pairs = int(np.count_nonzero(flags[:-1] & flags[1:]))
+        report.unseen_pairs = report.common_pairs - int(np.count_nonzero(tables.both_common[at]))
     index = _phrase_index(config.lexicon_path)
     if not index.first.isdisjoint(toks):
-        _lexicon_sites(toks, keys, index, config, sites)
+        _lexicon_sites(toks, index, config, sites)
     for st in sites:
         if st.tell:
             report.tells += 1
@@ -372,19 +407,25 @@ def _best(prev: str | None, phrase: _Phrase, right: str | None) -> tuple[float, 
     return lp - here, k
 
 
-def _lexicon_sites(toks: list[str], keys: list[str], index: _Index, config: UnspinConfig,
+def _lexicon_sites(toks: list[str], index: _Index, config: UnspinConfig,
                    sites: list[_Site]) -> None:
     """Lexicon phrases in a paragraph's tokens: tells, and candidates that fit far better."""
     single, multi = index.single, index.multi
-    starts = [i for i, t in enumerate(toks) if t in index.first]
     n_toks = len(toks)
+    # where a phrase may start, found with C-level set look-ups: a one-word phrase, or a
+    # longer phrase's first word followed by a second word one of them has
+    starts = set(compress(range(n_toks), map(single.__contains__, toks)))
+    starts.update(compress(range(n_toks - 1), map(operator.and_,
+                                                   map(index.multi_first.__contains__, toks),
+                                                   map(index.multi_second.__contains__,
+                                                       toks[1:]))))
     done = 0  # tokens before this are inside an earlier phrase
     last: tuple[int, str] = (-1, "")  # (token index, original word) of the last repair
-    for i in starts:
+    for i in sorted(starts):
         if i < done:
             continue  # inside an earlier phrase
         match = None
-        for ph in multi.get(keys[i], ()) if i < len(keys) else ():
+        for ph in multi.get(toks[i] + " " + toks[i + 1], ()) if i + 1 < n_toks else ():
             if tuple(toks[i:i + len(ph.words)]) == ph.words:
                 match = ph
                 break
