@@ -11,6 +11,7 @@ import os
 import secrets
 import sys
 import time
+from concurrent.futures import wait
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,8 +24,7 @@ from prefect.futures import as_completed
 
 from flows.tasks import clean_shard as clean_shard_task
 from flows.tasks import cluster_task, shard_files, write_task
-from flows.work import default_workers, shutdown_pool
-from pipeline.chrome import ChromeProfile
+from flows.work import default_workers, merge_chrome, process_pool, shutdown_pool
 from pipeline.read import list_raw_files
 from pipeline.store import OutputStore, diff_raw, kill_point
 from pipeline.write import write_json
@@ -107,6 +107,7 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
 
     staging = store.begin(run_id)
     work = staging.parent
+    chrome = None
     try:
         by_rel = {_rel(p, raw): p for p in files}
         shards = shard_files([by_rel[r] for r in changes.to_read], shard_max_files,
@@ -138,6 +139,11 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
                     stage_counts.get("edits", 0), stage_counts.get("repaired", 0),
                     stage_counts.get("spun", 0))
 
+        # the learned chrome is merged in a worker meanwhile (seconds of JSON on 100k
+        # articles, which the cluster and write steps here need not wait for)
+        chrome_args = (str(store.state / CHROME_FILE), [r.get("chrome") for r in results],
+                       str(staging / ".state" / CHROME_FILE))
+        chrome = process_pool(workers).submit(merge_chrome, *chrome_args) if workers > 1 else None
         t = time.perf_counter()
         assignments = cluster_task(str(store.state), str(store.articles),
                                    [r["articles"] for r in results], changes.to_read, str(work))
@@ -147,10 +153,15 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
             str(store.root), str(staging), run_id, results, assignments, changes.to_read,
             changes.to_read, changes.deleted, {k: list(v) for k, v in changes.stats.items()},
             {p: asdict(e) for p, e in manifest.items()})
-        _save_chrome(store, staging, results)
+        if chrome is None:
+            merge_chrome(*chrome_args)
+        else:
+            chrome.result()
         store.commit(run_id)
         seconds["write"] = time.perf_counter() - t
     except BaseException:
+        if chrome is not None:
+            wait([chrome])  # it writes into the staging folder about to go
         store.discard(run_id)
         raise
     counts.update({f"new_{k}": v for k, v in stage_counts.items() if k != "files"})
@@ -166,15 +177,6 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
 
 
 CHROME_FILE = "chrome.json"
-
-
-def _save_chrome(store: OutputStore, staging: Path, results: list[dict]) -> None:
-    """The learned site chrome, earlier runs' and this run's, into the staged `.state/`."""
-    profile = ChromeProfile.load(store.state / CHROME_FILE)
-    for r in results:
-        if r.get("chrome") and Path(r["chrome"]).is_file():
-            profile.merge(ChromeProfile.load(Path(r["chrome"])))
-    profile.save(staging / ".state" / CHROME_FILE)
 
 
 def _gather(futures: list, progress: bool, n_files: int, shards: list) -> list[dict]:

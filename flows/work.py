@@ -113,6 +113,17 @@ def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int,
             "chrome": str(chrome) if result.chrome is not None else None}
 
 
+def merge_chrome(previous: str, shard_profiles: Sequence[str | None], dest: str,
+                 config: PipelineConfig = DEFAULT_CONFIG) -> None:
+    """The learned site chrome, earlier runs' (`previous`) and this run's shards', merged
+    into `dest` (the staged `.state/chrome.json`)."""
+    profile = ChromeProfile.load(Path(previous), config.split.chrome)
+    for path in shard_profiles:
+        if path and Path(path).is_file():
+            profile.merge(ChromeProfile.load(Path(path), config.split.chrome))
+    profile.save(Path(dest))
+
+
 def shard_files(paths: Sequence[Path], max_files: int, max_bytes: int) -> list[list[Path]]:
     """Group files into shards of at most `max_files` files and about `max_bytes` bytes."""
     shards: list[list[Path]] = []
