@@ -17,6 +17,7 @@ Numbers are measurements of this machine at this moment; nothing here asserts a 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
@@ -126,19 +127,25 @@ def baseline(files: list[Path], root: Path) -> tuple[int, float, float, float]:
     return len(ids), time.perf_counter() - t, mb, peak_rss_mb()
 
 
-def end_to_end(path: Path, workers: int) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS (MB, largest process) and the CLI's summary line."""
+def end_to_end(path: Path, workers: int) -> tuple[float, float, str, float, dict]:
+    """Wall seconds, peak RSS (MB, largest process), the CLI's summary line, CPU seconds
+    of the run (all its processes) and the run report's seconds per step."""
     with tempfile.TemporaryDirectory() as tmp:
         env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false")
         cli = Path(sys.executable).parent / "newsclean"
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         proc = subprocess.run([str(cli), "run", str(path), "--out", str(Path(tmp) / "out"),
                                "--progress", "never", "--workers", str(workers)],
                               env=env, capture_output=True, text=True)
         secs = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        report = Path(tmp) / "out" / "reports" / "latest.json"
+        steps = json.loads(report.read_text())["seconds"] if report.exists() else {}
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("newsclean:")),
                 proc.stderr[-500:])
-    return secs, peak_rss_mb(resource.RUSAGE_CHILDREN), line
+    return secs, peak_rss_mb(resource.RUSAGE_CHILDREN), line, cpu, steps
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,10 +172,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nbaseline (ftfy + datasketch 5-grams + MinHashLSH(0.8) + pyarrow), one process: "
               f"{n / secs:.0f} articles/s, {mb / secs:.2f} MB/s, peak RSS {rss:.0f} MB")
     if not args.skip_end_to_end:
-        secs, rss, line = end_to_end(path, args.workers)
+        secs, rss, line, cpu, steps = end_to_end(path, args.workers)
         print(f"\nend to end (newsclean run, Prefect start-up included): {secs:.1f} s, "
               f"{args.articles / secs:.0f} articles/s, {total_mb / secs:.2f} MB/s, "
-              f"peak RSS {rss:.0f} MB\n  {line}")
+              f"peak RSS {rss:.0f} MB, CPU {cpu:.0f} s (all processes)\n  {line}")
+        print("  run report, seconds (per-shard stages summed over workers): "
+              + ", ".join(f"{k} {v:.1f}" for k, v in steps.items()))
     return 0
 
 
