@@ -2,13 +2,16 @@
 
     python bench/make_corpus.py 100000 bench/out/corpus-100k
 
-Articles are built from the BBC corpus in ../shared/corpora/bbc when it is present (read at
-run time, never copied into the repository): each new article takes the title of one BBC
-story and about 35 sentences drawn from all stories of its topic, in paragraphs
-of three, so articles read like news but rarely share a sentence; without the corpus,
-from random English words (wordsegment's unigram
-list). About 10% of articles are followed by a near-copy (truncated, re-scraped with other
-chrome and curly quotes, or with an edited sentence), so deduplication has work to do.
+Text comes from the BBC corpus in ../shared/corpora/bbc when it is present (read at run
+time, never copied into the repository): a word-trigram Markov chain per topic, trained on
+the topic's stories, writes new sentences (every word pair is one the BBC wrote, so the
+text scores like news, but sentences and articles are new, and two articles share no more
+word 3-grams than two news stories do: a corpus of a million is not a hundred thousand
+repeated). `--text sentences` instead recombines whole BBC sentences (the generator before
+2026-11-25: at a million articles every sentence recurs ~800 times). Without the corpus,
+random English words (wordsegment's unigram list). About 10% of articles are followed by a
+near-copy (truncated, re-scraped with other chrome and curly quotes, or with an edited
+sentence), so deduplication has work to do.
 
 Files: dumps of 20 articles with NYT-style paywall blocks between them (70% of files) and
 single-article pages (30%), 1,000 files per folder. Deterministic for a given N and seed.
@@ -54,20 +57,67 @@ def _synthetic_stories(rng: random.Random, n: int = 3000) -> list[tuple[str, str
     return stories
 
 
-def articles(n: int, seed: int = 1) -> Iterator[tuple[str, list[str]]]:
+class _Chain:
+    """A word-trigram Markov chain: (w1, w2) -> the words that followed them."""
+
+    def __init__(self, paragraphs: list[str]) -> None:
+        self.next: dict[tuple[str, str], list[str]] = {}
+        self.starts: list[tuple[str, str]] = []
+        for para in paragraphs:
+            words = para.split()
+            for i, w in enumerate(words):
+                if i == 0 or words[i - 1].endswith((".", "?", "!")):
+                    if i + 1 < len(words):
+                        self.starts.append((w, words[i + 1]))
+                if i + 2 < len(words):
+                    self.next.setdefault((w, words[i + 1]), []).append(words[i + 2])
+
+    def sentence(self, rng: random.Random, max_words: int = 45) -> str:
+        w1, w2 = self.starts[rng.randrange(len(self.starts))]
+        out = [w1, w2]
+        while not out[-1].endswith((".", "?", "!")) and len(out) < max_words:
+            options = self.next.get((out[-2], out[-1]))
+            if not options:
+                break
+            out.append(options[rng.randrange(len(options))])
+        text = " ".join(out)
+        return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def _headline(chain: _Chain, rng: random.Random) -> str:
+    """The opening words of a new sentence (capitalised, no quotes), as a headline."""
+    while True:
+        words = chain.sentence(rng).split()[:rng.randint(5, 9)]
+        if words[0][:1].isupper() and not any(c in w for w in words for c in "\"“”'‘’()"):
+            return " ".join(words).rstrip(".,;:?!-")
+
+
+def articles(n: int, seed: int = 1, text: str = "markov") -> Iterator[tuple[str, list[str]]]:
     """(title, paragraphs) for n articles, near-copies included."""
     rng = random.Random(seed)
     stories = _bbc_stories(BBC) if BBC.is_dir() else _synthetic_stories(rng)
-    sentences: dict[str, list[str]] = {}
+    by_topic: dict[str, list[str]] = {}
     for topic, _, paras in stories:
-        for p in paras:
-            sentences.setdefault(topic, []).extend(
-                s.strip() + "." for s in p.split(". ") if len(s.split()) > 3)
+        by_topic.setdefault(topic, []).extend(paras)
+    if text == "markov":
+        chains = {topic: _Chain(paras) for topic, paras in by_topic.items()}
+
+        def body(topic: str) -> list[str]:
+            picked = [chains[topic].sentence(rng) for _ in range(36)]
+            return [" ".join(picked[i:i + 3]) for i in range(0, 36, 3)]
+    else:
+        sentences = {topic: [s.strip() + "." for p in paras for s in p.split(". ")
+                             if len(s.split()) > 3] for topic, paras in by_topic.items()}
+
+        def body(topic: str) -> list[str]:
+            picked = rng.sample(sentences[topic], 36)
+            return [" ".join(picked[i:i + 3]).replace("..", ".") for i in range(0, 36, 3)]
     made = 0
     while made < n:
         topic, title, _ = stories[rng.randrange(len(stories))]
-        picked = rng.sample(sentences[topic], 36)
-        paras = [" ".join(picked[i:i + 3]).replace("..", ".") for i in range(0, 36, 3)]
+        paras = body(topic)
+        if text == "markov":  # a new headline too: the opening words of a new sentence
+            title = _headline(chains[topic], rng)
         yield title, paras
         made += 1
         if made < n and rng.random() < 0.10:
@@ -84,7 +134,7 @@ def articles(n: int, seed: int = 1) -> Iterator[tuple[str, list[str]]]:
             made += 1
 
 
-def write_corpus(n: int, out: Path, seed: int = 1) -> dict[str, int]:
+def write_corpus(n: int, out: Path, seed: int = 1, text: str = "markov") -> dict[str, int]:
     """Write n articles under `out`; returns counts (files, articles, bytes)."""
     rng = random.Random(seed + 1)
     out.mkdir(parents=True, exist_ok=True)
@@ -114,7 +164,7 @@ def write_corpus(n: int, out: Path, seed: int = 1) -> dict[str, int]:
 
     target = 1
     count = 0
-    for article in articles(n, seed):
+    for article in articles(n, seed, text):
         if not batch:
             target = 20 if rng.random() < 0.7 else 1
         batch.append(article)
@@ -130,11 +180,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("articles", type=int, help="number of articles (10000, 100000, ...)")
     parser.add_argument("out", type=Path, help="folder to write the raw files into")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--text", choices=("markov", "sentences"), default="markov",
+                        help="new sentences from a Markov chain (default) or whole BBC "
+                             "sentences recombined")
     args = parser.parse_args(argv)
     if args.out.exists() and any(args.out.iterdir()):
         print(f"{args.out} is not empty", file=sys.stderr)
         return 2
-    counts = write_corpus(args.articles, args.out, args.seed)
+    counts = write_corpus(args.articles, args.out, args.seed, args.text)
     source = "BBC corpus" if BBC.is_dir() else "synthetic words"
     print(f"{counts['articles']} articles in {counts['files']} files, "
           f"{counts['bytes'] / 1e6:.1f} MB ({source}) -> {args.out}")
