@@ -42,7 +42,8 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int,
     max_bucket: buckets larger than this (boilerplate-only or empty texts) are skipped
         rather than producing n^2 pairs; such texts are matched by exact hash instead.
     active: optional bool mask; only pairs with at least one active article are yielded
-        (an incremental run needs only pairs that involve a new article).
+        (an incremental run needs only pairs that involve a new article); the others are
+        never made, so a band over few active articles costs little memory.
     """
     first, second = candidate_arrays(signatures, bands, rows, max_bucket, active)
     yield from zip(first.tolist(), second.tolist(), strict=True)
@@ -72,16 +73,21 @@ def candidate_arrays(signatures: np.ndarray, bands: int, rows: int,
         two = starts[sizes == 2]
         if two.size:
             a, b = order[two], order[two + 1]
+            if active is not None:
+                keep = active[a] | active[b]
+                a, b = a[keep], b[keep]
             codes.append(np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b))
-        for k in np.flatnonzero((sizes > 2) & (sizes <= max_bucket)):
+        big = (sizes > 2) & (sizes <= max_bucket)
+        if active is not None:  # only buckets holding an active article yield pairs
+            big &= np.add.reduceat(active[order].astype(np.int64), starts) > 0
+        for k in np.flatnonzero(big):
             members = np.sort(order[starts[k]:starts[k] + sizes[k]]).astype(np.int64)
             i, j = np.triu_indices(len(members), k=1)
+            if active is not None:
+                keep = active[members[i]] | active[members[j]]
+                i, j = i[keep], j[keep]
             codes.append(members[i] * n + members[j])
     if not codes:
         return empty, empty
     unique = np.unique(np.concatenate(codes))
-    first, second = unique // n, unique % n
-    if active is not None:
-        keep = active[first] | active[second]
-        first, second = first[keep], second[keep]
-    return first, second
+    return unique // n, unique % n

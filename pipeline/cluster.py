@@ -74,11 +74,23 @@ class ClusterConfig:
         set, verified in one vectorised step); at scale that grows with the number of
         articles on one topic.
     lead_bands, lead_rows: banding of the lead part (lead_bands * lead_rows <=
-        lead_perm). 16 x 4: L=0.73 is a candidate with probability 0.995, L=1 always;
-        unrelated leads (L ~0.05-0.15, common words) at a rate of 3.7e-4 per pair.
+        lead_perm). 10 x 6: L=0.9 is a candidate with probability 0.9995, L=0.73 with
+        0.80, L=1 always. Unrelated leads share common words (L ~0.05-0.25), so the rate
+        at which they become candidates decides how the cost grows with the corpus: 16 x 4
+        (until 2026-11-25; L=0.73 with 0.995) made 65,083 lead pairs on 20,000 bench
+        articles (`bench/make_corpus.py`, ~1,800 true copies), growing with the square of
+        the corpus (x2,500 at a million); 10 x 6 makes 2,177. On the BBC copies it costs one
+        spun copy of 300 that unspin did not flag (dev F1 0.9975 -> 0.9970, test 0.9971
+        -> 0.9966); flagged ones keep 16 x 4 (`spun_lead_bands`).
+    spun_lead_bands, spun_lead_rows: the lead banded 16 x 4 for pairs with an article
+        flagged spun (a spun copy keeps ~65% of its lead's words, L p1 0.34), made only in
+        buckets that hold a flagged article. 0 turns them off.
     cross_bands, cross_rows: banding of leads against second paragraphs (over the first
-        `second_perm` lead values; cross_bands * cross_rows <= second_perm). 8 x 4: X=0.75
-        with probability 0.95, X=1 always; 4 x 8 finds 2 fewer spun copies of 400.
+        `second_perm` lead values; cross_bands * cross_rows <= second_perm). 5 x 6: X=1
+        always, X=0.75 with probability 0.62 (8 x 4 until 2026-11-25: 0.95, and 166,358
+        raw pairs on the 20,000 bench articles against 4,395); updated copies, the kind
+        that needs X, are found by their body bands as well (LSH finds 1.000 of them on
+        both halves either way).
     min_cross_within: how much of the article whose lead matched the other's second
         paragraph must lie within the other. An original lies within its copy with a
         paragraph above the lead: at least 0.89 over the 153 dev pairs that match only
@@ -109,12 +121,14 @@ class ClusterConfig:
 
     bands: int = 32
     rows: int = 4
-    lead_bands: int = 16
-    lead_rows: int = 4
-    cross_bands: int = 8
-    cross_rows: int = 4
+    lead_bands: int = 10
+    lead_rows: int = 6
+    cross_bands: int = 5
+    cross_rows: int = 6
     min_cross_within: float = 0.8
     spun_bands: int = 64
+    spun_lead_bands: int = 16
+    spun_lead_rows: int = 4
     min_lead: float = 0.7
     min_containment: float = 0.25
     min_lead_spun: float = 0.3
@@ -251,6 +265,7 @@ def candidate_evidence(items: Sequence[ClusterInput],
     """LSH candidates among `items` (those `eligible`, default all) and their verification."""
     k, lp, sp = fp_config.num_perm, fp_config.lead_perm, fp_config.second_perm
     if config.bands * config.rows > k or config.lead_bands * config.lead_rows > lp or \
+            config.spun_lead_bands * config.spun_lead_rows > lp or \
             config.cross_bands * config.cross_rows > min(sp, lp):
         raise ValueError(
             f"bands x rows = {config.bands} x {config.rows} must fit num_perm {k}, lead "
@@ -271,6 +286,9 @@ def candidate_evidence(items: Sequence[ClusterInput],
     spun = np.array([items[i].spun for i in idx], dtype=bool)
     found = [candidate_arrays(body, config.bands, config.rows, config.max_bucket),
              candidate_arrays(lead, config.lead_bands, config.lead_rows, config.max_bucket)]
+    if config.spun_lead_bands and spun.any():
+        found.append(candidate_arrays(lead, config.spun_lead_bands, config.spun_lead_rows,
+                                      config.max_bucket, active=spun))
     if config.spun_bands and spun.any():
         # more bands of two rows for pairs with a flagged article, pairing other values
         # (i with i + num_perm/2) than the bands above (2i with 2i + 1)

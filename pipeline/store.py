@@ -64,10 +64,14 @@ class IndexMismatch(RuntimeError):
     """The signatures stored in the output folder were made with other parameters."""
 
 
+#: What stored signatures depend on: articles hashed another way cannot be compared.
+_SIGNATURE_PARAMS = ("scheme", "num_perm", "lead_perm", "second_perm")
+
+
 def index_params(fingerprint: object, cluster: object) -> dict:
-    """What must match between the stored signatures and this run: the hash scheme (which
-    names shingling, permutations, the lead's definition and seed) and the LSH banding of
-    both signature parts."""
+    """The hash scheme of the stored signatures (which names shingling, permutations, the
+    lead's definition and seed) and, for the record, the LSH banding they were last
+    clustered with."""
     return {
         "scheme": fingerprint.scheme,
         "num_perm": fingerprint.num_perm,
@@ -80,12 +84,15 @@ def index_params(fingerprint: object, cluster: object) -> dict:
         "cross_bands": getattr(cluster, "cross_bands", None),
         "cross_rows": getattr(cluster, "cross_rows", None),
         "spun_bands": getattr(cluster, "spun_bands", None),
+        "spun_lead_bands": getattr(cluster, "spun_lead_bands", None),
+        "spun_lead_rows": getattr(cluster, "spun_lead_rows", None),
     }
 
 
 def check_index_params(state_dir: Path, params: dict) -> None:
-    """Raise IndexMismatch, with what differs and what to do, if the stored index was made
-    with other parameters; silence if there is no index yet or it matches."""
+    """Raise IndexMismatch, with what differs and what to do, if the stored signatures were
+    made with another hash scheme; silence if there are none yet or they match. The
+    banding may change between runs: every run bands all stored signatures afresh."""
     path = Path(state_dir) / "index.json"
     if not path.exists():
         if any((Path(state_dir) / "signatures").glob("*.parquet")):
@@ -93,7 +100,8 @@ def check_index_params(state_dir: Path, params: dict) -> None:
                                 "be trusted; clean into a new output folder")
         return
     stored = json.loads(path.read_text("utf-8"))
-    diff = {k: (stored.get(k), v) for k, v in params.items() if stored.get(k) != v}
+    diff = {k: (stored.get(k), params[k]) for k in _SIGNATURE_PARAMS
+            if stored.get(k) != params.get(k)}
     if diff:
         shown = ", ".join(f"{k}: stored {a!r}, now {b!r}" for k, (a, b) in diff.items())
         raise IndexMismatch(

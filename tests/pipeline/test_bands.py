@@ -45,3 +45,8 @@ def test_oversized_buckets_are_skipped() -> None:
     sigs = np.zeros((50, 128), dtype=np.uint32)  # fifty empty texts: one bucket everywhere
     assert list(candidate_pairs(sigs, 32, 4, max_bucket=10)) == []
     assert len(set(candidate_pairs(sigs, 32, 4, max_bucket=100))) == 50 * 49 // 2
+    # in a big bucket too, only pairs with an active article are made
+    active = np.zeros(50, dtype=bool)
+    active[:5] = True
+    pairs = set(candidate_pairs(sigs, 32, 4, max_bucket=100, active=active))
+    assert pairs == {(i, j) for i in range(50) for j in range(i + 1, 50) if i < 5}
