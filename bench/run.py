@@ -71,10 +71,12 @@ def raw_files(path: Path) -> list[Path]:
 
 def stages(files: list[Path], root: Path) -> list[tuple[str, int, float, float, float]]:
     """(stage, articles, seconds, MB, peak RSS MB) per stage on `files`, in this process."""
+    from flows.work import _warm
     from pipeline.batch import clean_batch
     from pipeline.cluster import ClusterInput, cluster_articles
     from pipeline.write import shard_table, write_table
 
+    _warm()  # tables a worker process loads once when it starts, not per shard
     mb = sum(p.stat().st_size for p in files) / 1e6
     t = time.perf_counter()
     result = clean_batch(files, root)

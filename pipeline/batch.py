@@ -76,7 +76,7 @@ def clean_batch(paths: Sequence[Path], raw_dir: Path, config: PipelineConfig = D
             learned.observe(pub, lines, story_key(a.paragraphs), keys)
     lap("strip")
     unspin_articles(articles, config.unspin)
-    lap("repair")
+    lap("unspin")
     fingerprint_articles(articles, config.fingerprint)
     lap("fingerprint")
     counts = {
