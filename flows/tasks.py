@@ -4,6 +4,7 @@ executors call them directly. Retries only where there is I/O that can fail tran
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -52,15 +53,25 @@ def clean_shard(paths: list[str], raw_dir: str, work_dir: str, shard_no: int, ru
     return clean_shard_fn(*args)
 
 
-def _items(table: pa.Table) -> list[ClusterInput]:
+def _items(table: pa.Table, matrix: np.ndarray | None = None) -> list[ClusterInput]:
+    """Clustering inputs of a signatures table. `matrix`: rows to copy the signatures into
+    (the items then hold views of it), else views of the table's own values."""
     sigs = table.column("signature").combine_chunks()
     flat = np.asarray(sigs.values.to_numpy(zero_copy_only=False), dtype=np.uint32)
     offsets = sigs.offsets.to_numpy()
+    if matrix is not None:
+        width = matrix.shape[1]
+        if flat.size != width * table.num_rows or (np.diff(offsets) != width).any():
+            raise ValueError(f"stored signatures are not all {width} values long")
+        matrix[:] = flat.reshape(table.num_rows, width)
+        rows = list(matrix)
+    else:
+        rows = [flat[offsets[k]:offsets[k + 1]] for k in range(table.num_rows)]
     cols = {name: table.column(name).to_pylist() for name in STATE_COLUMNS if name != "signature"}
     return [
         ClusterInput(
             article_id=cols["article_id"][k], content_hash=cols["content_hash"][k],
-            signature=flat[offsets[k]:offsets[k + 1]], shingle_count=cols["shingle_count"][k],
+            signature=rows[k], shingle_count=cols["shingle_count"][k],
             spun=cols["spun"][k], word_count=cols["word_count"][k],
             fetched_at=cols["fetched_at"][k])
         for k in range(table.num_rows)
@@ -81,19 +92,31 @@ def cluster_fn(state_dir: str, articles_dir: str, shard_paths: list[str], replac
     Writes the assignments table and returns its path."""
     check_index_params(Path(state_dir), index_params(config.fingerprint, config.cluster))
     replaced_set = set(replaced)
-    items: list[ClusterInput] = []
     sig_dir = Path(state_dir) / "signatures"
-    for part in sorted(sig_dir.glob("*.parquet")) if sig_dir.is_dir() else []:
-        items.extend(_items(_without_files(pq.read_table(part), replaced_set)))
-    for path in shard_paths:
-        items.extend(_items(pq.read_table(path, columns=STATE_COLUMNS)))
+    stored = sorted(sig_dir.glob("*.parquet")) if sig_dir.is_dir() else []
+
+    def tables() -> Iterator[pa.Table]:
+        for part in stored:
+            yield _without_files(pq.read_table(part, columns=STATE_COLUMNS), replaced_set)
+        for path in shard_paths:
+            yield pq.read_table(path, columns=STATE_COLUMNS)
+
+    # every signature in one matrix, filled table by table (at a million articles it is
+    # ~900 MB; the tables are read twice rather than held at once)
+    sizes = [_without_files(pq.read_table(part, columns=["source_file"]), replaced_set).num_rows
+             for part in stored] + [pq.read_metadata(path).num_rows for path in shard_paths]
+    matrix = np.empty((sum(sizes), config.fingerprint.length), dtype=np.uint32)
+    items: list[ClusterInput] = []
+    for table in tables():
+        items.extend(_items(table, matrix[len(items):len(items) + table.num_rows]))
     previous: dict[str, str] = {}
     art_dir = Path(articles_dir)
     for part in sorted(art_dir.glob("*.parquet")) if art_dir.is_dir() else []:
         t = pq.read_table(part, columns=["article_id", "cluster_id"])
         previous.update(zip(t.column("article_id").to_pylist(),
                             t.column("cluster_id").to_pylist(), strict=True))
-    assignments = cluster_articles(items, config.cluster, config.fingerprint)
+    assignments = cluster_articles(items, config.cluster, config.fingerprint, matrix)
+    del items, matrix
     groups: dict[str, list[str]] = {}
     canonical: dict[str, str] = {}
     for aid, a in assignments.items():

@@ -21,9 +21,16 @@ import numpy as np
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def band_keys(signatures: np.ndarray, band: int, rows: int) -> np.ndarray:
-    """uint64 key per article for one band (signatures: uint32[n, num_perm])."""
-    block = signatures[:, band * rows:(band + 1) * rows].astype(np.uint64)
+def band_keys(signatures: np.ndarray, band: int, rows: int,
+              subset: np.ndarray | None = None, columns: np.ndarray | None = None
+              ) -> np.ndarray:
+    """uint64 key per article for one band (signatures: uint32[n, num_perm]); only the
+    rows `subset` (row indices) when given, without copying the rest. `columns`: the
+    band takes columns[band * rows:(band + 1) * rows] instead of that range."""
+    cols = slice(band * rows, (band + 1) * rows) if columns is None else \
+        columns[band * rows:(band + 1) * rows]
+    block = signatures[:, cols]
+    block = (block if subset is None else block[subset]).astype(np.uint64)
     seed = np.uint64(((band + 1) * 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF)
     key = np.full(block.shape[0], seed, dtype=np.uint64)
     with np.errstate(over="ignore"):
@@ -50,20 +57,24 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int,
 
 
 def candidate_arrays(signatures: np.ndarray, bands: int, rows: int,
-                     max_bucket: int = 1000, active: np.ndarray | None = None
+                     max_bucket: int = 1000, active: np.ndarray | None = None,
+                     subset: np.ndarray | None = None, columns: np.ndarray | None = None
                      ) -> tuple[np.ndarray, np.ndarray]:
     """`candidate_pairs` as two int64 arrays (first, second), for vectorised verification.
-    Bands are taken from the first `bands * rows` columns."""
-    n = signatures.shape[0]
+    Bands are taken from the first `bands * rows` columns. `subset`: band only these rows
+    (indices into `signatures`); pairs and `active` then index the subset, as if
+    `signatures[subset]` had been given, but no copy of the matrix is made. `columns`:
+    the order in which bands take the columns (see `band_keys`)."""
+    n = signatures.shape[0] if subset is None else len(subset)
     empty = np.zeros(0, dtype=np.int64)
     if n < 2:
         return empty, empty
-    if bands * rows > signatures.shape[1]:
+    if bands * rows > (signatures.shape[1] if columns is None else len(columns)):
         raise ValueError(f"{bands} bands x {rows} rows need {bands * rows} signature values, "
                          f"not {signatures.shape[1]}")
     codes: list[np.ndarray] = []
     for band in range(bands):
-        keys = band_keys(signatures, band, rows)
+        keys = band_keys(signatures, band, rows, subset, columns)
         order = np.argsort(keys, kind="stable")
         sorted_keys = keys[order]
         boundaries = np.flatnonzero(np.diff(sorted_keys)) + 1

@@ -239,6 +239,16 @@ class ChromeProfile:
                 again = len(set(t.seen) & set(m.seen))
                 m.stories += max(t.stories - again, 0)
                 m.seen = (m.seen + [s for s in t.seen if s not in m.seen])[:cap]
+            self._forget_singletons(mine, 2 * self.config.max_singletons)
+
+    def _forget_singletons(self, pub: _Publisher, above: int) -> None:
+        """Keep memory bounded while many profiles are merged (a million articles' shards):
+        once a publisher has more than `above` lines seen once, only the most recent
+        `max_singletons` of them are remembered, as `to_json` would keep."""
+        single = [k for k, s in pub.keys.items() if s.stories < 2]
+        if len(single) > above:
+            for k in single[:len(single) - self.config.max_singletons]:
+                del pub.keys[k]
 
     def to_json(self) -> dict:
         """A JSON-ready dict; lines seen once are capped at `max_singletons` per publisher."""

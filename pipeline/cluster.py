@@ -261,8 +261,12 @@ class PairEvidence:
 def candidate_evidence(items: Sequence[ClusterInput],
                        config: ClusterConfig = DEFAULT_CLUSTER_CONFIG,
                        fp_config: FingerprintConfig = DEFAULT_FINGERPRINT_CONFIG,
-                       eligible: np.ndarray | None = None) -> PairEvidence:
-    """LSH candidates among `items` (those `eligible`, default all) and their verification."""
+                       eligible: np.ndarray | None = None,
+                       signatures: np.ndarray | None = None) -> PairEvidence:
+    """LSH candidates among `items` (those `eligible`, default all) and their verification.
+
+    `signatures`: the items' signatures as one uint32 matrix (row k = items[k]), when the
+    caller has it: no copy is made then (at a million articles the matrix is ~900 MB)."""
     k, lp, sp = fp_config.num_perm, fp_config.lead_perm, fp_config.second_perm
     if config.bands * config.rows > k or config.lead_bands * config.lead_rows > lp or \
             config.spun_lead_bands * config.spun_lead_rows > lp or \
@@ -278,27 +282,36 @@ def candidate_evidence(items: Sequence[ClusterInput],
     if n < 2:
         return PairEvidence(empty_i, empty_i, empty_f, empty_f, empty_f, empty_f,
                             np.zeros(0, bool))
-    sigs = np.stack([np.asarray(items[i].signature, dtype=np.uint32) for i in idx])
+    if signatures is None:
+        sigs = np.stack([np.asarray(items[i].signature, dtype=np.uint32) for i in idx])
+        rows = None  # sigs holds the eligible rows only
+    else:
+        sigs, rows = signatures, idx  # the eligible rows of the whole matrix
     if sigs.shape[1] != fp_config.length:
         raise ValueError(f"signatures have {sigs.shape[1]} values, the fingerprint scheme "
                          f"{fp_config.scheme} makes {fp_config.length}")
     body, lead, second = _parts(sigs, fp_config)
     spun = np.array([items[i].spun for i in idx], dtype=bool)
-    found = [candidate_arrays(body, config.bands, config.rows, config.max_bucket),
-             candidate_arrays(lead, config.lead_bands, config.lead_rows, config.max_bucket)]
+    found = [candidate_arrays(body, config.bands, config.rows, config.max_bucket,
+                              subset=rows),
+             candidate_arrays(lead, config.lead_bands, config.lead_rows, config.max_bucket,
+                              subset=rows)]
     if config.spun_lead_bands and spun.any():
         found.append(candidate_arrays(lead, config.spun_lead_bands, config.spun_lead_rows,
-                                      config.max_bucket, active=spun))
+                                      config.max_bucket, active=spun, subset=rows))
     if config.spun_bands and spun.any():
         # more bands of two rows for pairs with a flagged article, pairing other values
         # (i with i + num_perm/2) than the bands above (2i with 2i + 1)
         half = k // 2
         order = np.column_stack((np.arange(half), np.arange(half, 2 * half))).ravel()
-        found.append(candidate_arrays(body[:, order], config.spun_bands, 2, config.max_bucket,
-                                      active=spun))
+        found.append(candidate_arrays(body, config.spun_bands, 2, config.max_bucket,
+                                      active=spun, subset=rows, columns=order))
     # a lead against a second paragraph: both in one table, pairs folded back to articles
-    r1, r2 = candidate_arrays(np.concatenate((lead[:, :sp], second)), config.cross_bands,
-                              config.cross_rows, config.max_bucket)
+    both = np.concatenate((lead[:, :sp], second))
+    r1, r2 = candidate_arrays(both, config.cross_bands, config.cross_rows, config.max_bucket,
+                              subset=None if rows is None else
+                              np.concatenate((rows, rows + sigs.shape[0])))
+    del both
     keep = ((r1 >= n) != (r2 >= n)) & (r1 % n != r2 % n)  # a lead with a second
     r1, r2 = r1[keep] % n, r2[keep] % n
     found.append((np.minimum(r1, r2), np.maximum(r1, r2)))
@@ -311,10 +324,11 @@ def candidate_evidence(items: Sequence[ClusterInput],
     # verified in chunks: gathering signature rows for every pair at once would take
     # pairs x signature length x 8 bytes (gigabytes at a few million pairs)
     for lo in range(0, a.size, VERIFY_CHUNK):
-        ca, cb = a[lo:lo + VERIFY_CHUNK], b[lo:lo + VERIFY_CHUNK]
-        jac = (body[ca] == body[cb]).mean(axis=1)
-        lead_j = _agree(lead[ca], lead[cb])
-        cross = np.asarray(cross_lead_similarity(sigs[ca], counts[ca], sigs[cb], counts[cb],
+        ca, cb = a[lo:lo + VERIFY_CHUNK], b[lo:lo + VERIFY_CHUNK]  # eligible-local
+        ga, gb = (ca, cb) if rows is None else (rows[ca], rows[cb])  # rows of sigs
+        jac = (body[ga] == body[gb]).mean(axis=1)
+        lead_j = _agree(lead[ga], lead[gb])
+        cross = np.asarray(cross_lead_similarity(sigs[ga], counts[ca], sigs[gb], counts[cb],
                                                  config, fp_config))
         cont = np.asarray(_containment(jac, counts[ca], counts[cb]), dtype=np.float64)
         verdict = is_copy(jac, cont, lead_j, cross, spun[ca] | spun[cb], config)
@@ -376,8 +390,9 @@ def choose_canonical(members: Sequence[ClusterInput],
 def cluster_articles(items: Sequence[ClusterInput],
                      config: ClusterConfig = DEFAULT_CLUSTER_CONFIG,
                      fp_config: FingerprintConfig = DEFAULT_FINGERPRINT_CONFIG,
-                     ) -> dict[str, Assignment]:
-    """Cluster articles; return each article id's cluster, canonical flag and canonical."""
+                     signatures: np.ndarray | None = None) -> dict[str, Assignment]:
+    """Cluster articles; return each article id's cluster, canonical flag and canonical.
+    `signatures`: the items' signatures as one matrix, if the caller has it (no copy)."""
     uf = _UnionFind(len(items))
     by_hash: dict[str, int] = {}
     for k, item in enumerate(items):
@@ -387,7 +402,7 @@ def cluster_articles(items: Sequence[ClusterInput],
     eligible = np.array([item.shingle_count >= config.min_shingles
                          and by_hash[item.content_hash] == k for k, item in enumerate(items)],
                         dtype=bool)
-    ev = candidate_evidence(items, config, fp_config, eligible)
+    ev = candidate_evidence(items, config, fp_config, eligible, signatures)
     for a, b in zip(ev.first[ev.copy].tolist(), ev.second[ev.copy].tolist(), strict=True):
         uf.union(a, b)
     groups: dict[int, list[int]] = {}

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow.dataset as ds
 
 from pipeline.batch import clean_batch
-from pipeline.chrome import ChromeProfile, line_key, normalize_for_key
+from pipeline.chrome import ChromeConfig, ChromeProfile, line_key, normalize_for_key
 
 # Invented text: a site whose chrome no rule lists.
 CHROME = ["Harbourtown Courier | Local news that matters",
@@ -121,3 +121,24 @@ def test_flow_keeps_the_profile_in_the_output_folder(harness, tmp_path: Path) ->
     assert CHROME[1] not in later["text"]
     assert any(CHROME[1] == r["line"] and r["reason"].startswith("learned: Harbourtown")
                for r in later["removed"])
+
+
+def test_merging_many_profiles_keeps_memory_bounded() -> None:
+    """A million articles' shards merged: lines seen once are forgotten beyond a bound
+    (the most recent kept, as saving would keep them); chrome seen often survives."""
+    config = ChromeConfig(max_singletons=50)
+    merged = ChromeProfile(config)
+    for shard in range(40):
+        prof = ChromeProfile(config)
+        for story in range(10):
+            # line keys ignore digits: each story's own line in letters
+            own = "".join(chr(97 + int(c)) for c in f"{shard:03d}{story}")
+            prof.observe("Pub", ["Subscribe to our newsletter today",
+                                 f"Unique body line {own} " + "word " * 8],
+                         story=shard * 100 + story)
+        merged.merge(prof)
+        assert len(merged._pubs["Pub"].keys) <= 2 * 50 + 1
+    chrome = line_key("Subscribe to our newsletter today")
+    assert merged.chrome_reason("Pub", chrome) == "learned: Pub chrome, in 400 of 400 stories"
+    kept = merged.to_json()["publishers"]["Pub"]["keys"]
+    assert len(kept) == 51  # the chrome line and the 50 most recent lines seen once
