@@ -25,6 +25,11 @@ support"). This stage
    rewritten only in unambiguous patterns ("final 12 months", "tons of of", "1000's").
    Every change is an `Edit(before, after, reason, stage="repair", score=gain)`.
 
+3. after clustering (the write step calls it), restores a flagged copy from its cluster's
+   unspun canonical where the two align (`restore_from_original`), and
+4. learns from those aligned copies what the spinner put for which word (`SpinnerTable`,
+   kept across runs) to repair the flagged copies whose original is not in the output.
+
 Everything is deterministic: the same text gives the same score and the same repair.
 """
 
