@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 
 from pipeline.cluster import Assignment
 from pipeline.fingerprint import content_hash
-from pipeline.model import Article, Reject
+from pipeline.model import Article, Edit, Reject
 from pipeline.unspin import (
     DEFAULT_RESTORE_CONFIG,
     RestoreConfig,
@@ -88,6 +88,12 @@ class WriteConfig:
 DEFAULT_WRITE_CONFIG = WriteConfig()
 
 
+def _edit_row(e: Edit) -> dict:
+    """One `edits` list entry (the `_EDIT` struct) of an Edit."""
+    return {"before": e.before, "after": e.after, "reason": e.reason, "stage": e.stage,
+            "score": e.score}
+
+
 def shard_table(articles: Sequence[Article], run_id: str) -> pa.Table:
     """Articles of one shard (fingerprinted, not yet clustered) as a `SHARD_SCHEMA` table."""
     rows = {
@@ -106,8 +112,7 @@ def shard_table(articles: Sequence[Article], run_id: str) -> pa.Table:
         "encoding": [a.encoding for a in articles],
         "removed": [[{"line": r.line, "reason": r.reason, "stage": r.stage} for r in a.removed]
                     for a in articles],
-        "edits": [[{"before": e.before, "after": e.after, "reason": e.reason, "stage": e.stage,
-                    "score": e.score} for e in a.edits] for a in articles],
+        "edits": [[_edit_row(e) for e in a.edits] for a in articles],
         "run_id": [run_id] * len(articles),
         "position": [a.ordinal for a in articles],
         "published_on": [a.published_on for a in articles],
@@ -197,9 +202,7 @@ def restore_spun(table: pa.Table, originals: Mapping[str, tuple[str | None, str]
             continue
         changed += 1
         text[k] = "\n\n".join(paras)
-        edits[k] = list(edits[k] or []) + [
-            {"before": e.before, "after": e.after, "reason": e.reason, "stage": e.stage,
-             "score": e.score} for e in new]
+        edits[k] = list(edits[k] or []) + [_edit_row(e) for e in new]
         words[k] = sum(len(p.split()) for p in paras)
         hashes[k] = content_hash(text[k])
     for name, values in (("text", text), ("title", title), ("edits", edits),
