@@ -620,9 +620,10 @@ def _is_tight(lines: Sequence[str]) -> bool:
 def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | None],
                 tight: bool = False) -> list[str]:
     """Each line is a paragraph, except that a hard-wrapped body line (40+ characters, no
-    sentence end, the next line of the same block starting in lower case) is joined to the
-    next. Boilerplate lines are never joined: strip must see them whole. A page with no
-    blank lines at all puts one paragraph on each line, so nothing is joined there."""
+    sentence end, the next line of the same block starting in lower case, or with a digit
+    after a word) is joined to the next. Boilerplate lines are never joined: strip must
+    see them whole. A page with no blank lines at all puts one paragraph on each line, so
+    nothing is joined there."""
     paras: list[str] = []
     prev_idx = -2
     prev_junk = True
@@ -632,7 +633,8 @@ def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | No
         joinable = (
             paras and not tight and not junk and not prev_junk and i == prev_idx + 1
             and len(paras[-1]) >= 40 and _CONTINUES.search(paras[-1]) is not None
-            and text[:1].islower()
+            and (text[:1].islower()  # "... would defend" / "1000's of homes": a number too
+                 or text[:1].isdigit() and paras[-1][-1:].islower())
         )
         prev_junk = junk
         if joinable:

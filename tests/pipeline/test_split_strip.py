@@ -72,3 +72,19 @@ def test_fast_paths_match_their_plain_forms(line: str) -> None:
     assert _may_be_leaked(line) == any(sep in line for sep in _SEPARATORS)
     quotes = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "})
     assert normalize_line(line) == " ".join(line.translate(quotes).split())
+
+
+def test_hard_wrapped_line_continues_with_a_number() -> None:
+    """A short page wrapped by hand: a line that breaks before a number ("would defend" /
+    "1000's of homes") is one paragraph with it; a list after a heading is not joined."""
+    text = ("Flood defences approved for the coast\n\n"
+            "Engineers visited the site and said the new wall would defend\n"
+            "1000's of homes in coastal towns from the winter storms.\n\n"
+            "The council listed the towns that will get work first this year\n"
+            "Two of them are on the estuary.\n")
+    (art,) = split_document(_text_document(text, "wrapped.txt", "utf-8"))
+    assert art.paragraphs == [
+        "Engineers visited the site and said the new wall would defend 1000's of homes in "
+        "coastal towns from the winter storms.",
+        "The council listed the towns that will get work first this year",
+        "Two of them are on the estuary."]
