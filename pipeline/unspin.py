@@ -38,12 +38,11 @@ from __future__ import annotations
 import difflib
 import json
 import math
-import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
-from itertools import compress, repeat
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -206,7 +205,6 @@ class _Index:
 
     single: dict[str, _Phrase]
     multi: dict[str, tuple[_Phrase, ...]]  # "w1 w2" -> phrases, longest first
-    first: frozenset[str]  # first words of all phrases
     multi_first: frozenset[str]  # first and second words of the longer phrases
     multi_second: frozenset[str]
 
@@ -229,7 +227,6 @@ def _phrase_index(path: Path | None) -> _Index:
             multi.setdefault(words[0] + " " + words[1], []).append(phrase)
     return _Index(single, {k: tuple(sorted(v, key=lambda p: (-len(p.words), p.words)))
                            for k, v in multi.items()},
-                  frozenset(single) | frozenset(k.partition(" ")[0] for k in multi),
                   frozenset(k.partition(" ")[0] for k in multi),
                   frozenset(k.partition(" ")[2] for k in multi))
 
@@ -293,6 +290,23 @@ def _tables() -> _PairTables:
     code_arr = code_arr[order]
     both = common[code_arr // base] & common[code_arr % base]
     return _PairTables(ids, base, common, code_arr, np.array(pmi)[order], both)
+
+
+_SINGLE, _MULTI_FIRST, _MULTI_SECOND = 1, 2, 4
+
+
+@lru_cache(maxsize=4)
+def _token_codes(path: Path | None) -> dict[str, int]:
+    """token -> (bigram-model id << 3) | lexicon flags: _SINGLE (a one-word phrase),
+    _MULTI_FIRST / _MULTI_SECOND (first / second word of a longer phrase). Tokens in
+    neither map to nothing (0)."""
+    index = _phrase_index(path)
+    codes = {w: k << 3 for w, k in _tables().ids.items()}
+    for words, flag in ((index.single, _SINGLE), (index.multi_first, _MULTI_FIRST),
+                        (index.multi_second, _MULTI_SECOND)):
+        for w in words:
+            codes[w] = codes.get(w, 0) | flag
+    return codes
 
 
 def _lp(prev: str | None, word: str) -> float:
@@ -360,9 +374,9 @@ _TOKENS = re.compile(r"[A-Za-z0-9]+(?:[-'’.][A-Za-z0-9]+)*|[^\sA-Za-z0-9]+")
 def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport]:
     """Find tells and improbable pairs in one paragraph, with the repair each suggests.
 
-    Cheap on clean text: one tokenising regex, the word pairs looked up in a few numpy
-    operations, C-level set look-ups for where a lexicon phrase may start, and bigram
-    scoring only where one stands.
+    Cheap on clean text: one tokenising regex, one dict look-up per token (its bigram-model
+    id and lexicon flags), the word pairs and where a lexicon phrase may start found in a
+    few numpy operations, and bigram scoring only where one stands.
     """
     report = SpinReport()
     sites: list[_Site] = []
@@ -372,13 +386,16 @@ def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport
                 sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
                                    reason))
     tables = _tables()
+    index = _phrase_index(config.lexicon_path)
     toks = _TOKENS.findall(paragraph.lower().replace("’", "'"))
     report.words = len(toks)
     report.word_pairs = max(len(toks) - 1, 0)
+    # one look-up per token: its bigram-model id and its lexicon flags (`_token_codes`)
+    coded = np.fromiter(map(_token_codes(config.lexicon_path).get, toks, repeat(0)),
+                        dtype=np.int64, count=len(toks))
     if len(toks) > 1:
         # every word pair at once: its code, looked up among the listed pairs' codes
-        ids = np.fromiter(map(tables.ids.get, toks, repeat(0)), dtype=np.int64,
-                          count=len(toks))
+        ids = coded >> 3
         left, right = ids[:-1], ids[1:]
         codes = (left * tables.base + right)[(left > 0) & (right > 0)]
         at = np.searchsorted(tables.codes, codes)
@@ -388,9 +405,13 @@ def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport
         flags = tables.common[ids]
         report.common_pairs = int(np.count_nonzero(flags[:-1] & flags[1:]))
         report.unseen_pairs = report.common_pairs - int(np.count_nonzero(tables.both_common[at]))
-    index = _phrase_index(config.lexicon_path)
-    if not index.first.isdisjoint(toks):
-        _lexicon_sites(toks, index, config, sites)
+    if (coded & (_SINGLE | _MULTI_FIRST)).any():
+        # where a phrase may start: a one-word phrase, or a longer phrase's first word
+        # followed by a second word one of them has
+        pairs = np.flatnonzero((coded[:-1] & _MULTI_FIRST).astype(bool)
+                               & (coded[1:] & _MULTI_SECOND).astype(bool))
+        starts = np.union1d(np.flatnonzero(coded & _SINGLE), pairs)
+        _lexicon_sites(toks, starts.tolist(), index, config, sites)
     for st in sites:
         if st.tell:
             report.tells += 1
@@ -412,21 +433,15 @@ def _best(prev: str | None, phrase: _Phrase, right: str | None) -> tuple[float, 
     return lp - here, k
 
 
-def _lexicon_sites(toks: list[str], index: _Index, config: UnspinConfig,
+def _lexicon_sites(toks: list[str], starts: list[int], index: _Index, config: UnspinConfig,
                    sites: list[_Site]) -> None:
-    """Lexicon phrases in a paragraph's tokens: tells, and candidates that fit far better."""
+    """Lexicon phrases in a paragraph's tokens (`starts`: where one may begin, in order):
+    tells, and candidates that fit far better."""
     single, multi = index.single, index.multi
     n_toks = len(toks)
-    # where a phrase may start, found with C-level set look-ups: a one-word phrase, or a
-    # longer phrase's first word followed by a second word one of them has
-    starts = set(compress(range(n_toks), map(single.__contains__, toks)))
-    starts.update(compress(range(n_toks - 1), map(operator.and_,
-                                                   map(index.multi_first.__contains__, toks),
-                                                   map(index.multi_second.__contains__,
-                                                       toks[1:]))))
     done = 0  # tokens before this are inside an earlier phrase
     last: tuple[int, str] = (-1, "")  # (token index, original word) of the last repair
-    for i in sorted(starts):
+    for i in starts:
         if i < done:
             continue  # inside an earlier phrase
         match = None
