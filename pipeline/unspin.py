@@ -258,11 +258,10 @@ _COMMON = 5_000_000  # unigram count of a "common" word (for the unseen-pair pri
 @dataclass(frozen=True, slots=True)
 class _PairTables:
     """The bigram model as arrays, for scoring every word pair of a text in a few numpy
-    operations: words get ids (1..; 0 = not a listed word), a pair (a, b) the code
-    a * `base` + b; `codes` are the listed pairs' codes, sorted, with their PMI and whether
-    both words are common."""
+    operations: words get ids (`_word_ids`; 0 = not a listed word), a pair (a, b) the
+    code a * `base` + b; `codes` are the listed pairs' codes, sorted, with their PMI and
+    whether both words are common. A token's id comes from `_token_codes`."""
 
-    ids: dict[str, int]
     base: int
     common: np.ndarray  # bool per id
     codes: np.ndarray  # int64, sorted
@@ -270,11 +269,16 @@ class _PairTables:
     both_common: np.ndarray  # bool, per code
 
 
+def _word_ids(unigrams: dict[str, int]) -> dict[str, int]:
+    """Each listed word's id: 1, 2, ... in the unigram list's order."""
+    return {w: k for k, w in enumerate(unigrams, start=1)}
+
+
 @lru_cache(maxsize=1)
 def _tables() -> _PairTables:
     """Derived once from the bigram model (see `_PairTables`)."""
     uni, bi, total = bigram_model()
-    ids = {w: k for k, w in enumerate(uni, start=1)}
+    ids = _word_ids(uni)
     base = len(ids) + 1
     common = np.zeros(base, dtype=bool)
     common[[ids[w] for w, c in uni.items() if c >= _COMMON]] = True
@@ -289,7 +293,7 @@ def _tables() -> _PairTables:
     order = np.argsort(code_arr, kind="stable")
     code_arr = code_arr[order]
     both = common[code_arr // base] & common[code_arr % base]
-    return _PairTables(ids, base, common, code_arr, np.array(pmi)[order], both)
+    return _PairTables(base, common, code_arr, np.array(pmi)[order], both)
 
 
 _SINGLE, _MULTI_FIRST, _MULTI_SECOND = 1, 2, 4
@@ -301,7 +305,7 @@ def _token_codes(path: Path | None) -> dict[str, int]:
     _MULTI_FIRST / _MULTI_SECOND (first / second word of a longer phrase). Tokens in
     neither map to nothing (0)."""
     index = _phrase_index(path)
-    codes = {w: k << 3 for w, k in _tables().ids.items()}
+    codes = {w: k << 3 for w, k in _word_ids(bigram_model()[0]).items()}
     for words, flag in ((index.single, _SINGLE), (index.multi_first, _MULTI_FIRST),
                         (index.multi_second, _MULTI_SECOND)):
         for w in words:
