@@ -33,6 +33,8 @@ from pathlib import Path
 
 import xxhash
 
+from pipeline.native import native as _native
+
 PROFILE_VERSION = 1
 
 
@@ -99,6 +101,8 @@ def line_key(line: str, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> int
     """The 64-bit key of a line's normal form, or None for blank and over-long lines."""
     if not line or len(line) > max_words * 12 or len(line.split()) > max_words:
         return None
+    if _native is not None and line.isascii():
+        return _native.key_ascii(line)  # the same normal form and hash, in one C pass
     norm = normalize_for_key(line)
     if not norm:
         return None

@@ -15,6 +15,7 @@ import ftfy
 from ftfy.badness import is_bad
 
 from pipeline.model import Article, Edit, RawDocument
+from pipeline.native import native as _native
 
 
 def _news_ftfy_config() -> ftfy.TextFixerConfig:
@@ -50,6 +51,42 @@ _MAYBE_DAMAGED = re.compile(
 )
 
 
+# Characters of clean news that ftfy leaves alone next to any printable ASCII: typographic
+# punctuation and the pound and euro signs, except a currency sign next to an opening or
+# closing quote ("”£", "£“" look like mojibake to ftfy's badness check). A test enumerates
+# every window of up to three characters over these and printable ASCII; NFC leaves them
+# all as they are.
+_PLAIN_PUNCTUATION = "’‘“”—–…£€"
+_CURRENCY_QUOTE = re.compile("[£€][‘“”]|[‘“”][£€]")
+_NOT_PLAIN_ASCII = re.compile("[\\x00-\\x08\\x0a-\\x1f\\x7f&]")
+
+
+def plain_line(line: str) -> bool:
+    """Cheaper than `needs_fixing` and never True where it is: the line holds only
+    printable ASCII, tabs and the characters of `_PLAIN_PUNCTUATION` (no currency sign
+    next to a quote), and no "&".
+
+    >>> plain_line("“It’s £5” — really…"), plain_line("AT&T"), plain_line("“£5”")
+    (True, False, False)
+    """
+    if not line.isascii():
+        if _CURRENCY_QUOTE.search(line):
+            return False
+        for ch in _PLAIN_PUNCTUATION:
+            line = line.replace(ch, "")
+        if not line.isascii():
+            return False
+    return _NOT_PLAIN_ASCII.search(line) is None
+
+
+def unplain_lines(lines: list[str]) -> list[int]:
+    """Indices of the lines that are not `plain_line` (one C pass when the extension is
+    built)."""
+    if _native is not None:
+        return _native.unplain_lines(lines)
+    return [i for i, line in enumerate(lines) if not plain_line(line)]
+
+
 def needs_fixing(line: str) -> bool:
     """Cheap test: could ftfy change this line? Clean ASCII and clean Unicode say no.
 
@@ -78,8 +115,8 @@ def fix_document_encoding(docs: list[RawDocument], config: RepairConfig = DEFAUL
                           ) -> list[RawDocument]:
     """Repair encoding damage line by line in place; edits are kept on `doc.line_edits`."""
     for doc in docs:
-        for i, line in enumerate(doc.lines):
-            fixed, edit = fix_line(line, config)
+        for i in unplain_lines(doc.lines):  # a plain line needs nothing (`plain_line`)
+            fixed, edit = fix_line(doc.lines[i], config)
             if edit is not None:
                 doc.lines[i] = fixed
                 doc.line_edits.setdefault(i, []).append(edit)

@@ -48,6 +48,7 @@ from pathlib import Path
 import numpy as np
 
 from pipeline.model import Article, Edit
+from pipeline.native import native as _native
 
 
 @dataclass(frozen=True, slots=True)
@@ -375,27 +376,52 @@ class _Site:
 _TOKENS = re.compile(r"[A-Za-z0-9]+(?:[-'’.][A-Za-z0-9]+)*|[^\sA-Za-z0-9]+")
 
 
-def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport]:
-    """Find tells and improbable pairs in one paragraph, with the repair each suggests.
-
-    Cheap on clean text: one tokenising regex, one dict look-up per token (its bigram-model
-    id and lexicon flags), the word pairs and where a lexicon phrase may start found in a
-    few numpy operations, and bigram scoring only where one stands.
-    """
-    report = SpinReport()
-    sites: list[_Site] = []
-    if _TELL_HINT.search(paragraph):
-        for pattern, repl, reason in _REGEX_TELLS:
-            for m in pattern.finditer(paragraph):
-                sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
-                                   reason))
+@lru_cache(maxsize=4)
+def _native_tables(path: Path | None) -> tuple[object, object, int, bytes]:
+    """The compiled pass's tables: token codes and listed pairs as C hash tables."""
     tables = _tables()
-    index = _phrase_index(config.lexicon_path)
-    toks = _TOKENS.findall(paragraph.lower().replace("’", "'"))
+    assert _native is not None
+    return (_native.make_word_table(_token_codes(path)),
+            _native.make_pair_table(tables.codes.tobytes()), tables.base,
+            tables.common.astype(np.uint8).tobytes())
+
+
+def _token_pass(lowered: str, path: Path | None, report: SpinReport
+                ) -> tuple[list[str], list[int]]:
+    """Tokenise a lower-cased text (’ as '), fill in the report's word and pair counts, and
+    find where a lexicon phrase may start: a one-word phrase, or a longer phrase's first
+    word followed by a second word one of them has. Returns (tokens, starts).
+
+    One pass in C (`pipeline._native.scan_tokens`) when the extension is built, else
+    `_token_pass_py`; both give the same tokens, counts and starts (tests compare them).
+    """
+    if _native is None:
+        return _token_pass_py(lowered, path, report)
+    words, pairs, base, common = _native_tables(path)
+    toks, found, common_pairs, starts = _native.scan_tokens(lowered, words, pairs, base, common)
+    n = len(toks)
+    report.words = n
+    report.word_pairs = max(n - 1, 0)
+    if n > 1:
+        tables = _tables()
+        at = np.frombuffer(found, dtype=np.int32)
+        report.pmi_sum = float(tables.pmi[at].sum())
+        report.common_pairs = common_pairs
+        report.unseen_pairs = common_pairs - int(np.count_nonzero(tables.both_common[at]))
+    return toks, starts
+
+
+def _token_pass_py(lowered: str, path: Path | None, report: SpinReport
+                   ) -> tuple[list[str], list[int]]:
+    """`_token_pass` in Python and numpy: one tokenising regex, one dict look-up per token
+    (its bigram-model id and lexicon flags), the word pairs and where a lexicon phrase may
+    start found in a few numpy operations."""
+    tables = _tables()
+    toks = _TOKENS.findall(lowered)
     report.words = len(toks)
     report.word_pairs = max(len(toks) - 1, 0)
     # one look-up per token: its bigram-model id and its lexicon flags (`_token_codes`)
-    coded = np.fromiter(map(_token_codes(config.lexicon_path).get, toks, repeat(0)),
+    coded = np.fromiter(map(_token_codes(path).get, toks, repeat(0)),
                         dtype=np.int64, count=len(toks))
     if len(toks) > 1:
         # every word pair at once: its code, looked up among the listed pairs' codes
@@ -409,13 +435,31 @@ def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport
         flags = tables.common[ids]
         report.common_pairs = int(np.count_nonzero(flags[:-1] & flags[1:]))
         report.unseen_pairs = report.common_pairs - int(np.count_nonzero(tables.both_common[at]))
-    if (coded & (_SINGLE | _MULTI_FIRST)).any():
-        # where a phrase may start: a one-word phrase, or a longer phrase's first word
-        # followed by a second word one of them has
-        pairs = np.flatnonzero((coded[:-1] & _MULTI_FIRST).astype(bool)
-                               & (coded[1:] & _MULTI_SECOND).astype(bool))
-        starts = np.union1d(np.flatnonzero(coded & _SINGLE), pairs)
-        _lexicon_sites(toks, starts.tolist(), index, config, sites)
+    if not (coded & (_SINGLE | _MULTI_FIRST)).any():
+        return toks, []
+    pairs = np.flatnonzero((coded[:-1] & _MULTI_FIRST).astype(bool)
+                           & (coded[1:] & _MULTI_SECOND).astype(bool))
+    return toks, np.union1d(np.flatnonzero(coded & _SINGLE), pairs).tolist()
+
+
+def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport]:
+    """Find tells and improbable pairs in one paragraph, with the repair each suggests.
+
+    Cheap on clean text: one tokenising pass (`_token_pass`: every token's bigram-model
+    id and lexicon flags, the listed word pairs, where a lexicon phrase may start), and
+    bigram scoring only where one stands.
+    """
+    report = SpinReport()
+    sites: list[_Site] = []
+    if _TELL_HINT.search(paragraph):
+        for pattern, repl, reason in _REGEX_TELLS:
+            for m in pattern.finditer(paragraph):
+                sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
+                                   reason))
+    index = _phrase_index(config.lexicon_path)
+    toks, starts = _token_pass(paragraph.lower().replace("’", "'"), config.lexicon_path, report)
+    if starts:
+        _lexicon_sites(toks, starts, index, config, sites)
     for st in sites:
         if st.tell:
             report.tells += 1

@@ -1,0 +1,115 @@
+"""The compiled inner loops (`pipeline._native`) give exactly what their Python twins give.
+
+Each stage uses the C function when the extension is built and its own Python code when
+it is not; these tests hold the two to the same answers on real text (the seeds, the BBC
+corpus when present) and on random strings full of the characters where they could part
+(non-ASCII letters, curly quotes, joiners, controls, separators)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from pathlib import Path
+
+import pytest
+import xxhash
+from ftfy.badness import is_bad
+
+from pipeline import chrome, repair, unspin
+
+native = pytest.importorskip("pipeline._native")
+if unspin._native is None:
+    pytest.skip("NEWSCLEAN_PURE_PYTHON: the extension is off", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+BBC = ROOT.parent / "shared" / "corpora" / "bbc"
+
+
+def _real_texts(limit: int = 400) -> list[str]:
+    texts = [p.read_text("utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
+    if BBC.is_dir():
+        texts += [p.read_bytes().decode("utf-8", "replace")
+                  for p in sorted(BBC.rglob("*.txt"))[:limit]]
+    return texts
+
+
+def _random_strings(alphabet: str, count: int, max_len: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, max_len)))
+            for _ in range(count)]
+
+
+def test_xxh64_is_xxhash() -> None:
+    rng = random.Random(0)
+    for n in [*range(70), 100, 513, 4000]:  # every tail length, short and long inputs
+        for _ in range(5):
+            s = "".join(chr(rng.randrange(128)) for _ in range(n))
+            assert native.xxh64_ascii(s) == xxhash.xxh64_intdigest(s.encode())
+
+
+def test_line_key_of_ascii_lines_is_the_python_normal_form_hashed() -> None:
+    lines = _random_strings("aZ09 .,-'’\t\x1c:;!?()\"", 3000, 40, 1)
+    lines += [line for text in _real_texts(100) for line in text.splitlines() if line.isascii()]
+    for line in lines:
+        if not line.isascii():
+            continue
+        norm = chrome.normalize_for_key(line)
+        assert native.key_ascii(line) == (chrome._hash(norm) if norm else None), line
+
+
+def _token_pass_both(text: str) -> None:
+    lowered = text.lower().replace("’", "'")
+    fast, slow = unspin.SpinReport(), unspin.SpinReport()
+    toks_c, starts_c = unspin._token_pass(lowered, None, fast)
+    toks_py, starts_py = unspin._token_pass_py(lowered, None, slow)
+    assert list(toks_c) == toks_py
+    assert starts_c == starts_py
+    assert (fast.words, fast.word_pairs, fast.common_pairs, fast.unseen_pairs) == (
+        slow.words, slow.word_pairs, slow.common_pairs, slow.unseen_pairs)
+    assert fast.pmi_sum == slow.pmi_sum  # same values summed in the same order
+
+
+def test_unspin_token_pass_matches_python_on_real_text() -> None:
+    assert unspin._native is native
+    for text in _real_texts():
+        _token_pass_both(text)
+
+
+def test_unspin_token_pass_matches_python_on_odd_characters() -> None:
+    alphabet = "ab z0-'.’ \t\n\x00é“”—U{}|İ\u2028\x1c\xa0ﬁ"
+    for text in _random_strings(alphabet, 4000, 40, 2):
+        _token_pass_both(text)
+
+
+def test_spin_scores_do_not_depend_on_the_extension(monkeypatch: pytest.MonkeyPatch) -> None:
+    seed = (ROOT / "raw" / "001_3bb06f1c09a89936.txt").read_text("utf-8")
+    with_c = unspin.spin_score(seed)
+    monkeypatch.setattr(unspin, "_native", None)
+    assert unspin.spin_score(seed) == with_c
+    assert with_c[0] >= unspin.DEFAULT_UNSPIN_CONFIG.threshold  # seed 001 is spun
+
+
+def test_unplain_lines_matches_plain_line() -> None:
+    lines = [line for text in _real_texts() for line in text.splitlines()]
+    lines += _random_strings("ab &;\t\x1b\x00\x7f\x80é’‘“”—–…£€Ã©\u2028\ufb01", 20000, 12, 3)
+    assert native.unplain_lines(lines) == [
+        i for i, line in enumerate(lines) if not repair.plain_line(line)]
+    for line in lines:
+        if repair.plain_line(line):
+            assert not repair.needs_fixing(line), line
+
+
+def test_no_plain_window_looks_like_mojibake_to_ftfy() -> None:
+    """Why a plain line may skip ftfy: ftfy's badness check looks at runs of up to three
+    characters; none made of printable ASCII and the plain characters, as `plain_line`
+    admits them, is bad."""
+    ascii_chars = [chr(c) for c in range(32, 127)] + ["\t"]
+    extra = list(repair._PLAIN_PUNCTUATION)
+    alphabet = ascii_chars + extra
+    for n in (1, 2, 3):
+        for k in range(n):  # windows holding at least one non-ASCII character, at k
+            for ch in extra:
+                for rest in itertools.product(alphabet, repeat=n - 1):
+                    window = "".join(rest[:k]) + ch + "".join(rest[k:])
+                    if repair.plain_line(window):
+                        assert not is_bad(window), window
