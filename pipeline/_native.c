@@ -8,8 +8,10 @@
  *   lower-cased paragraph, one hash look-up per word token for its bigram-model id and
  *   lexicon flags, the adjacent pairs listed in the bigram table, the common-word pairs,
  *   and where a lexicon phrase may start.
- * - key_ascii: chrome's line key (pipeline.chrome.line_key) of an ASCII line: the
- *   CCNet-style normal form and its xxh64, without building the normal form in Python.
+ * - line_key: chrome's line key (pipeline.chrome.line_key): the CCNet-style normal form
+ *   of a line and its xxh64, without building the normal form in Python.
+ * - normalize_line: the form boilerplate rules are matched against
+ *   (pipeline.strip.normalize_line).
  * - unplain_lines: the lines of a document that repair must look at (repair.plain_line).
  */
 #define PY_SSIZE_T_CLEAN
@@ -30,50 +32,83 @@ typedef struct {
 typedef struct {
     WordSlot *slots;
     uint64_t mask;
+} WordHash;
+
+/* Two open-addressing tables: every word, and the most frequent words alone. News text
+ * is mostly frequent words, and their small table stays in the CPU cache where the big
+ * one (13 MB for 333k words) does not: a look-up tries the small one first. */
+typedef struct {
+    WordHash hot, all;
 } WordTable;
+
+static uint64_t fmix64(uint64_t x) { /* MurmurHash3's finalizer: every bit mixes */
+    x ^= x >> 33;
+    x *= 0xFF51AFD7ED558CCDULL;
+    x ^= x >> 33;
+    x *= 0xC4CEB9FE1A85EC53ULL;
+    x ^= x >> 33;
+    return x;
+}
 
 static uint64_t key_hash(const char *key) {
     uint64_t a, b, c;
     memcpy(&a, key, 8);
     memcpy(&b, key + 8, 8);
     memcpy(&c, key + 16, 8);
-    uint64_t h = a * 0x9E3779B97F4A7C15ULL ^ (b + 0x632BE59BD9B4E019ULL) * 0xC2B2AE3D27D4EB4FULL ^
-                 (c + 0x85EBCA77C2B2AE63ULL) * 0x165667B19E3779F9ULL;
-    return h ^ (h >> 29);
+    return fmix64(a * 0x9E3779B97F4A7C15ULL + b * 0xC2B2AE3D27D4EB4FULL + c * 0x165667B19E3779F9ULL);
+}
+
+static int word_hash_init(WordHash *h, Py_ssize_t n) {
+    uint64_t cap = 16;
+    while (cap < (uint64_t)n + (uint64_t)n / 2 + 16) cap <<= 1;
+    h->slots = PyMem_Calloc(cap, sizeof(WordSlot));
+    h->mask = cap - 1;
+    return h->slots ? 0 : -1;
+}
+
+static void word_hash_put(WordHash *h, const char *key, int64_t value, PyObject *word) {
+    uint64_t i = key_hash(key) & h->mask;
+    while (h->slots[i].key[0]) i = (i + 1) & h->mask; /* a dict's keys are distinct */
+    memcpy(h->slots[i].key, key, KEY_MAX);
+    h->slots[i].value = value;
+    h->slots[i].word = Py_NewRef(word);
+}
+
+static void word_hash_free(WordHash *h) {
+    if (!h->slots) return;
+    for (uint64_t i = 0; i <= h->mask; i++) Py_XDECREF(h->slots[i].word);
+    PyMem_Free(h->slots);
 }
 
 static void word_table_free(PyObject *capsule) {
     WordTable *t = (WordTable *)PyCapsule_GetPointer(capsule, "newsclean.WordTable");
     if (t) {
-        for (uint64_t i = 0; i <= t->mask; i++) Py_XDECREF(t->slots[i].word);
-        PyMem_Free(t->slots);
+        word_hash_free(&t->hot);
+        word_hash_free(&t->all);
         PyMem_Free(t);
     }
 }
 
-/* make_word_table(mapping: dict[str, int]) -> capsule. Keys: ASCII, 1 to 24 characters. */
+/* make_word_table(mapping: dict[str, int], hot: int) -> capsule. Keys: ASCII, 1 to 24
+ * characters. Words whose value >> 3 (their id) is 1..hot also go in the small table. */
 static PyObject *make_word_table(PyObject *self, PyObject *args) {
     PyObject *mapping;
-    if (!PyArg_ParseTuple(args, "O!", &PyDict_Type, &mapping)) return NULL;
-    Py_ssize_t n = PyDict_Size(mapping);
-    uint64_t cap = 16;
-    while (cap < (uint64_t)n + (uint64_t)n / 2 + 16) cap <<= 1;
+    long long hot;
+    if (!PyArg_ParseTuple(args, "O!L", &PyDict_Type, &mapping, &hot)) return NULL;
     WordTable *t = PyMem_Calloc(1, sizeof(WordTable));
     if (!t) return PyErr_NoMemory();
-    t->slots = PyMem_Calloc(cap, sizeof(WordSlot));
-    if (!t->slots) {
-        PyMem_Free(t);
-        return PyErr_NoMemory();
-    }
-    t->mask = cap - 1;
     PyObject *capsule = PyCapsule_New(t, "newsclean.WordTable", word_table_free);
     if (!capsule) {
-        PyMem_Free(t->slots);
         PyMem_Free(t);
         return NULL;
     }
+    if (word_hash_init(&t->all, PyDict_Size(mapping)) < 0 || word_hash_init(&t->hot, hot) < 0) {
+        Py_DECREF(capsule);
+        return PyErr_NoMemory();
+    }
     PyObject *key, *value;
     Py_ssize_t pos = 0;
+    Py_ssize_t n_hot = 0;
     while (PyDict_Next(mapping, &pos, &key, &value)) {
         if (!PyUnicode_Check(key) || !PyUnicode_IS_ASCII(key) ||
             PyUnicode_GET_LENGTH(key) < 1 || PyUnicode_GET_LENGTH(key) > KEY_MAX) {
@@ -88,24 +123,29 @@ static PyObject *make_word_table(PyObject *self, PyObject *args) {
         }
         char k[KEY_MAX] = {0};
         memcpy(k, PyUnicode_DATA(key), PyUnicode_GET_LENGTH(key));
-        uint64_t i = key_hash(k) & t->mask;
-        while (t->slots[i].key[0]) i = (i + 1) & t->mask; /* a dict's keys are distinct */
-        memcpy(t->slots[i].key, k, KEY_MAX);
-        t->slots[i].value = v;
-        t->slots[i].word = Py_NewRef(key);
+        word_hash_put(&t->all, k, v, key);
+        if ((v >> 3) >= 1 && (v >> 3) <= hot && n_hot < hot) {
+            word_hash_put(&t->hot, k, v, key);
+            n_hot++;
+        }
     }
     return capsule;
 }
 
-/* The slot of a zero-padded key, or NULL. */
-static const WordSlot *word_lookup(const WordTable *t, const char *key) {
-    uint64_t i = key_hash(key) & t->mask;
+static const WordSlot *word_hash_get(const WordHash *h, const char *key) {
+    uint64_t i = key_hash(key) & h->mask;
     for (;;) {
-        const WordSlot *slot = &t->slots[i];
+        const WordSlot *slot = &h->slots[i];
         if (!slot->key[0]) return NULL;
         if (memcmp(slot->key, key, KEY_MAX) == 0) return slot;
-        i = (i + 1) & t->mask;
+        i = (i + 1) & h->mask;
     }
+}
+
+/* The slot of a zero-padded key, or NULL. */
+static const WordSlot *word_lookup(const WordTable *t, const char *key) {
+    const WordSlot *slot = word_hash_get(&t->hot, key);
+    return slot ? slot : word_hash_get(&t->all, key);
 }
 
 /* ------------------------------------------------------------------ pair table */
@@ -118,69 +158,93 @@ typedef struct {
 typedef struct {
     PairSlot *slots;
     uint64_t mask;
+} PairHash;
+
+/* As the word table: every listed pair, and the most frequent pairs alone. */
+typedef struct {
+    PairHash hot, all;
 } PairTable;
 
-static uint64_t mix64(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xFF51AFD7ED558CCDULL;
-    x ^= x >> 33;
-    x *= 0xC4CEB9FE1A85EC53ULL;
-    x ^= x >> 33;
-    return x;
+static int pair_hash_init(PairHash *h, Py_ssize_t n) {
+    uint64_t cap = 16;
+    while (cap < (uint64_t)n + (uint64_t)n / 2 + 16) cap <<= 1;
+    h->slots = PyMem_Malloc(cap * sizeof(PairSlot));
+    if (!h->slots) return -1;
+    for (uint64_t i = 0; i < cap; i++) h->slots[i].key = -1;
+    h->mask = cap - 1;
+    return 0;
+}
+
+/* Put code -> index unless the code is there already (its first index stays). */
+static void pair_hash_put(PairHash *h, int64_t code, int64_t index) {
+    uint64_t i = fmix64((uint64_t)code) & h->mask;
+    while (h->slots[i].key != -1 && h->slots[i].key != code) i = (i + 1) & h->mask;
+    if (h->slots[i].key == -1) {
+        h->slots[i].key = code;
+        h->slots[i].index = index;
+    }
+}
+
+static int64_t pair_hash_get(const PairHash *h, int64_t code) {
+    uint64_t i = fmix64((uint64_t)code) & h->mask;
+    for (;;) {
+        const PairSlot *slot = &h->slots[i];
+        if (slot->key == code) return slot->index;
+        if (slot->key == -1) return -1;
+        i = (i + 1) & h->mask;
+    }
 }
 
 static void pair_table_free(PyObject *capsule) {
     PairTable *t = (PairTable *)PyCapsule_GetPointer(capsule, "newsclean.PairTable");
     if (t) {
-        PyMem_Free(t->slots);
+        PyMem_Free(t->hot.slots);
+        PyMem_Free(t->all.slots);
         PyMem_Free(t);
     }
 }
 
-/* make_pair_table(codes: bytes of int64, non-negative) -> capsule mapping code -> its
- * position in `codes` (the first, if a code is listed twice). */
+/* make_pair_table(codes: bytes of int64 >= 0, hot: bytes of int64) -> capsule mapping a
+ * code to its position in `codes` (the first, if a code is listed twice). The codes of
+ * `hot` (listed ones) also go in the small table. */
 static PyObject *make_pair_table(PyObject *self, PyObject *args) {
-    Py_buffer buf;
-    if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
+    Py_buffer buf, hot;
+    if (!PyArg_ParseTuple(args, "y*y*", &buf, &hot)) return NULL;
     Py_ssize_t n = buf.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t n_hot = hot.len / (Py_ssize_t)sizeof(int64_t);
     const int64_t *codes = (const int64_t *)buf.buf;
-    uint64_t cap = 16;
-    while (cap < (uint64_t)n + (uint64_t)n / 2 + 16) cap <<= 1;
+    const int64_t *hot_codes = (const int64_t *)hot.buf;
+    PyObject *capsule = NULL;
     PairTable *t = PyMem_Calloc(1, sizeof(PairTable));
-    PairSlot *slots = t ? PyMem_Malloc(cap * sizeof(PairSlot)) : NULL;
-    if (!slots) {
-        PyMem_Free(t);
-        PyBuffer_Release(&buf);
-        return PyErr_NoMemory();
-    }
-    for (uint64_t i = 0; i < cap; i++) slots[i].key = -1;
-    t->slots = slots;
-    t->mask = cap - 1;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        uint64_t i = mix64((uint64_t)codes[k]) & t->mask;
-        while (slots[i].key != -1 && slots[i].key != codes[k]) i = (i + 1) & t->mask;
-        if (slots[i].key == -1) {
-            slots[i].key = codes[k];
-            slots[i].index = k;
+    if (!t || pair_hash_init(&t->all, n) < 0 || pair_hash_init(&t->hot, n_hot) < 0) {
+        if (t) {
+            PyMem_Free(t->all.slots);
+            PyMem_Free(t->hot.slots);
+            PyMem_Free(t);
         }
+        PyErr_NoMemory();
+        goto done;
     }
-    PyBuffer_Release(&buf);
-    PyObject *capsule = PyCapsule_New(t, "newsclean.PairTable", pair_table_free);
+    for (Py_ssize_t k = 0; k < n; k++) pair_hash_put(&t->all, codes[k], k);
+    for (Py_ssize_t k = 0; k < n_hot; k++) {
+        int64_t at = pair_hash_get(&t->all, hot_codes[k]);
+        if (at >= 0) pair_hash_put(&t->hot, hot_codes[k], at);
+    }
+    capsule = PyCapsule_New(t, "newsclean.PairTable", pair_table_free);
     if (!capsule) {
-        PyMem_Free(t->slots);
+        PyMem_Free(t->all.slots);
+        PyMem_Free(t->hot.slots);
         PyMem_Free(t);
     }
+done:
+    PyBuffer_Release(&buf);
+    PyBuffer_Release(&hot);
     return capsule;
 }
 
 static int32_t pair_lookup(const PairTable *t, int64_t code) {
-    uint64_t i = mix64((uint64_t)code) & t->mask;
-    for (;;) {
-        const PairSlot *slot = &t->slots[i];
-        if (slot->key == code) return (int32_t)slot->index;
-        if (slot->key == -1) return -1;
-        i = (i + 1) & t->mask;
-    }
+    int64_t at = pair_hash_get(&t->hot, code);
+    return (int32_t)(at >= 0 ? at : pair_hash_get(&t->all, code));
 }
 
 /* ------------------------------------------------------------------ scan_tokens */
@@ -416,41 +480,117 @@ static uint64_t xxh64(const unsigned char *p, size_t len) {
     return h;
 }
 
-/* key_ascii(line) -> int | None. The line must be ASCII (the caller checks). Its normal
- * form, as chrome.normalize_for_key: lower case, punctuation dropped, digits as '0',
- * whitespace runs as one space, no leading or trailing space; None when that is empty,
- * else its xxh64. */
-static PyObject *key_ascii(PyObject *self, PyObject *arg) {
-    if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
-        PyErr_SetString(PyExc_ValueError, "key_ascii needs an ASCII str");
+/* Non-ASCII characters chrome's normal form drops: punctuation and symbols that are not
+ * \w, not whitespace, unchanged by lower() and NFD (chrome.normalize_for_key drops them
+ * with the other punctuation). */
+static int key_drops(Py_UCS4 c) {
+    switch (c) {
+    case 0x2018: case 0x2019: case 0x201C: case 0x201D: case 0x2013: case 0x2014:
+    case 0x2026: case 0xA3: case 0x20AC: case 0x2022: case 0xB7: case 0xA9: case 0xAE:
+    case 0xB0: case 0x2032: case 0x2033: case 0x2039: case 0x203A: case 0xAB: case 0xBB:
+    case 0xA1: case 0xBF: case 0xA7: case 0xB6: case 0x2020: case 0x2021: case 0x2122:
+    case 0xA2: case 0xA5:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+/* line_key(line, max_words) -> int | None | NotImplemented: chrome.line_key. None for a
+ * blank line, one longer than max_words * 12 characters or max_words words, or one whose
+ * normal form (chrome.normalize_for_key: lower case, punctuation dropped, digits as '0',
+ * whitespace runs as one space, stripped) is empty; else the xxh64 of the normal form.
+ * NotImplemented when the line holds a character this does not know how to normalise
+ * (letters beyond ASCII, combining marks, digits of other scripts): the caller's Python
+ * path does those. */
+static PyObject *line_key(PyObject *self, PyObject *args) {
+    PyObject *line;
+    Py_ssize_t max_words;
+    if (!PyArg_ParseTuple(args, "Un", &line, &max_words)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(line);
+    if (n == 0 || n > max_words * 12) Py_RETURN_NONE;
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    unsigned char small[1024];
+    unsigned char *out = n <= (Py_ssize_t)sizeof(small) ? small : PyMem_Malloc(n);
+    if (!out) return PyErr_NoMemory();
+    PyObject *res = NULL;
+    Py_ssize_t m = 0, words = 0;
+    int space = 0, in_word = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(c)) {
+            space = 1;
+            in_word = 0;
+            continue;
+        }
+        if (!in_word) {
+            in_word = 1;
+            if (++words > max_words) {
+                res = Py_NewRef(Py_None);
+                goto done;
+            }
+        }
+        if (c < 128) {
+            if (c >= 'A' && c <= 'Z') c += 32;
+            if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
+                if (space && m > 0) out[m++] = ' ';
+                space = 0;
+                out[m++] = (c >= '0' && c <= '9') ? '0' : (unsigned char)c;
+            }
+            /* other ASCII is punctuation: dropped without a space */
+        } else if (!key_drops(c)) {
+            res = Py_NewRef(Py_NotImplemented);
+            goto done;
+        }
+    }
+    res = m ? PyLong_FromUnsignedLongLong(xxh64(out, (size_t)m)) : Py_NewRef(Py_None);
+done:
+    if (out != small) PyMem_Free(out);
+    return res;
+}
+
+/* normalize_line(line) -> str: strip.normalize_line, the form boilerplate rules are
+ * matched against: ’ ‘ as ', “ ” as ", whitespace runs (str.split's) as one space,
+ * stripped. */
+static PyObject *normalize_line(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "normalize_line needs a str");
         return NULL;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    const unsigned char *s = (const unsigned char *)PyUnicode_DATA(arg);
-    unsigned char small[512];
-    unsigned char *out = n <= (Py_ssize_t)sizeof(small) ? small : PyMem_Malloc(n);
-    if (!out) return PyErr_NoMemory();
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    /* already normal (no quote to straighten, single inner spaces only): itself */
+    int normal = 1;
+    for (Py_ssize_t i = 0; i < n && normal; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c == ' ') {
+            if (i == 0 || i == n - 1 || PyUnicode_READ(kind, data, i + 1) == ' ') normal = 0;
+        } else if (Py_UNICODE_ISSPACE(c) || c == 0x2018 || c == 0x2019 || c == 0x201C ||
+                   c == 0x201D) {
+            normal = 0;
+        }
+    }
+    if (normal) return Py_NewRef(arg);
+    Py_UCS4 *buf = PyMem_Malloc((n + 1) * sizeof(Py_UCS4));
+    if (!buf) return PyErr_NoMemory();
     Py_ssize_t m = 0;
     int space = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        unsigned char c = s[i];
-        if (c >= 'A' && c <= 'Z') c = (unsigned char)(c + 32);
-        if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-            if (space && m > 0) out[m++] = ' ';
-            space = 0;
-            out[m++] = (c >= '0' && c <= '9') ? '0' : c;
-        } else if (c == ' ' || (c >= 9 && c <= 13) || (c >= 28 && c <= 31)) {
-            space = 1; /* the ASCII characters str.split() splits at */
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(c)) {
+            space = 1;
+            continue;
         }
-        /* anything else is punctuation: dropped without a space */
+        if (space && m > 0) buf[m++] = ' ';
+        space = 0;
+        if (c == 0x2018 || c == 0x2019) c = '\'';
+        else if (c == 0x201C || c == 0x201D) c = '"';
+        buf[m++] = c;
     }
-    PyObject *res;
-    if (m == 0) {
-        res = Py_NewRef(Py_None);
-    } else {
-        res = PyLong_FromUnsignedLongLong(xxh64(out, (size_t)m));
-    }
-    if (out != small) PyMem_Free(out);
+    PyObject *res = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, m);
+    PyMem_Free(buf);
     return res;
 }
 
@@ -537,7 +677,8 @@ static PyMethodDef methods[] = {
     {"make_pair_table", make_pair_table, METH_VARARGS, "make_pair_table(bytes of int64)"},
     {"scan_tokens", scan_tokens, METH_VARARGS,
      "scan_tokens(text, words, pairs, base, common) -> (tokens, found, common_pairs, starts)"},
-    {"key_ascii", key_ascii, METH_O, "key_ascii(line) -> xxh64 of its normal form, or None"},
+    {"line_key", line_key, METH_VARARGS, "line_key(line, max_words) -> int | None | NotImplemented"},
+    {"normalize_line", normalize_line, METH_O, "normalize_line(line) -> str"},
     {"xxh64_ascii", xxh64_ascii, METH_O, "xxh64_ascii(text) -> int"},
     {"unplain_lines", unplain_lines, METH_O, "unplain_lines(lines) -> indices of lines not plain"},
     {NULL, NULL, 0, NULL},

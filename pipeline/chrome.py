@@ -99,10 +99,12 @@ def _hash(norm: str) -> int:
 
 def line_key(line: str, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> int | None:
     """The 64-bit key of a line's normal form, or None for blank and over-long lines."""
+    if _native is not None:  # the same checks, normal form and hash in one C pass
+        key = _native.line_key(line, max_words)
+        if key is not NotImplemented:
+            return key
     if not line or len(line) > max_words * 12 or len(line.split()) > max_words:
         return None
-    if _native is not None and line.isascii():
-        return _native.key_ascii(line)  # the same normal form and hash, in one C pass
     norm = normalize_for_key(line)
     if not norm:
         return None

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from pipeline.model import Article, Removal
+from pipeline.native import native as _native
 
 BOUNDARY_START = "boundary-start"
 BOUNDARY_END = "boundary-end"
@@ -65,6 +66,8 @@ def normalize_line(line: str) -> str:
     >>> normalize_line("  You’ve   been\u00a0granted ")
     "You've been granted"
     """
+    if _native is not None:
+        return _native.normalize_line(line)
     if line.isascii():
         return " ".join(line.split())
     # (str.replace is ~7x faster than str.translate here; split() takes \u00a0 as space)

@@ -47,14 +47,32 @@ def test_xxh64_is_xxhash() -> None:
             assert native.xxh64_ascii(s) == xxhash.xxh64_intdigest(s.encode())
 
 
-def test_line_key_of_ascii_lines_is_the_python_normal_form_hashed() -> None:
-    lines = _random_strings("aZ09 .,-'’\t\x1c:;!?()\"", 3000, 40, 1)
-    lines += [line for text in _real_texts(100) for line in text.splitlines() if line.isascii()]
-    for line in lines:
-        if not line.isascii():
-            continue
-        norm = chrome.normalize_for_key(line)
-        assert native.key_ascii(line) == (chrome._hash(norm) if norm else None), line
+def _lines() -> list[str]:
+    lines = [line for text in _real_texts(200) for line in text.splitlines()]
+    lines += _random_strings("aZ09 .,-'’‘“”—£€é\u0301İ٣\xa0\u2009\t\x1c:;!?()\"", 5000, 40, 1)
+    lines += ["word " * 30, "word " * 31, "x" * 601, "  ", "’", "a\u3000b"]
+    return lines
+
+
+def test_line_key_matches_the_python_normal_form_hashed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = _lines()
+    fast = [chrome.line_key(line) for line in lines]
+    monkeypatch.setattr(chrome, "_native", None)
+    assert fast == [chrome.line_key(line) for line in lines]
+    # the lines of real news take the C path (ASCII, punctuation, £), not the fallback
+    real = [line for text in _real_texts(200) for line in text.splitlines()]
+    handled = [native.line_key(line, 30) is not NotImplemented for line in real]
+    assert sum(handled) > 0.95 * len(real)
+
+
+def test_normalize_line_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import strip
+
+    lines = _lines()
+    fast = [strip.normalize_line(line) for line in lines]
+    monkeypatch.setattr(strip, "_native", None)
+    assert fast == [strip.normalize_line(line) for line in lines]
 
 
 def _token_pass_both(text: str) -> None:
