@@ -13,8 +13,12 @@
  * - normalize_line: the form boilerplate rules are matched against
  *   (pipeline.strip.normalize_line).
  * - unplain_lines: the lines of a document that repair must look at (repair.plain_line).
+ * - contains_any: the `requires` pre-check of a boilerplate rule (strip._Matcher).
+ * - fingerprint: the signatures of fingerprint.signatures, a text at a time.
+ * - collapse_utf8: the whitespace-collapsed UTF-8 text fingerprint.content_hash hashes.
  */
 #define PY_SSIZE_T_CLEAN
+#define _GNU_SOURCE /* memmem */
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
@@ -670,6 +674,378 @@ static PyObject *unplain_lines(PyObject *self, PyObject *arg) {
     return out;
 }
 
+/* ------------------------------------------------------------------ requires */
+
+/* contains_any(text, needles: tuple[str, ...]) -> bool | NotImplemented: does
+ * text.lower() contain one of the needles (ASCII, lower case)? NotImplemented where a
+ * character's lower case would be ASCII without being ASCII itself (U+0130, U+212A): the
+ * caller's Python path answers those. */
+static PyObject *contains_any(PyObject *self, PyObject *args) {
+    PyObject *text, *needles;
+    if (!PyArg_ParseTuple(args, "UO!", &text, &PyTuple_Type, &needles)) return NULL;
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    char small[1024];
+    char *low = n <= (Py_ssize_t)sizeof(small) ? small : PyMem_Malloc(n ? n : 1);
+    if (!low) return PyErr_NoMemory();
+    PyObject *res = NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (c < 128) {
+            low[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+        } else if (c == 0x130 || c == 0x212A) {
+            res = Py_NewRef(Py_NotImplemented);
+            goto done;
+        } else {
+            low[i] = (char)0xFF; /* never part of an ASCII needle */
+        }
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles); k++) {
+        PyObject *needle = PyTuple_GET_ITEM(needles, k);
+        if (!PyUnicode_Check(needle) || !PyUnicode_IS_ASCII(needle)) {
+            res = Py_NewRef(Py_NotImplemented);
+            goto done;
+        }
+        Py_ssize_t m = PyUnicode_GET_LENGTH(needle);
+        if (m == 0 || (m <= n && memmem(low, n, PyUnicode_DATA(needle), m))) {
+            res = Py_NewRef(Py_True);
+            goto done;
+        }
+    }
+    res = Py_NewRef(Py_False);
+done:
+    if (low != small) PyMem_Free(low);
+    return res;
+}
+
+/* ------------------------------------------------------------------ fingerprint */
+
+/* The signature of fingerprint.signatures, one text at a time; the numpy code there is the
+ * reference and says why each step is what it is. Constants are fingerprint.py's. */
+static const uint64_t FP_M[8] = {0x9E3779B97F4A7C15ULL, 0xC2B2AE3D27D4EB4FULL,
+                                 0x165667B19E3779F9ULL, 0x27D4EB2F165667C5ULL,
+                                 0x85EBCA77C2B2AE63ULL, 0xFF51AFD7ED558CCDULL,
+                                 0xD6E8FEB86659FD93ULL, 0xA0761D6478BD642FULL};
+#define FP_FOLD 0x2020202020202020ULL
+
+static uint32_t fmix32(uint32_t h) {
+    h ^= h >> 16;
+    h *= 0x85EBCA6BU;
+    h ^= h >> 13;
+    h *= 0xC2B2AE35U;
+    h ^= h >> 16;
+    return h;
+}
+
+static uint64_t read64_padded(const unsigned char *s, Py_ssize_t n, Py_ssize_t at) {
+    /* the 8 bytes from `at`, zeros past the end (the numpy code pads with zeros) */
+    if (at + 8 <= n) return read64(s + at);
+    unsigned char b[8] = {0};
+    if (at < n) memcpy(b, s + at, (size_t)(n - at));
+    return read64(b);
+}
+
+static uint64_t token_hash(const unsigned char *s, Py_ssize_t n, Py_ssize_t start,
+                           Py_ssize_t end) {
+    Py_ssize_t len = end - start;
+    uint64_t keep = len >= 8 ? ~0ULL : ((1ULL << (8 * len)) - 1);
+    uint64_t mixed = ((read64_padded(s, n, start) | FP_FOLD) & keep) * FP_M[0] +
+                     (uint64_t)len * FP_M[3];
+    if (len > 8) {
+        Py_ssize_t rest = len - 8 < 8 ? len - 8 : 8;
+        uint64_t mask = rest >= 8 ? ~0ULL : ((1ULL << (8 * rest)) - 1);
+        mixed += ((read64_padded(s, n, start + 8) | FP_FOLD) & mask) * FP_M[1];
+        if (len > 16) mixed += (read64_padded(s, n, end - 8) | FP_FOLD) * FP_M[2];
+    }
+    return fmix64(mixed);
+}
+
+/* Token hashes of UTF-8 text s[0:n] and each token's start byte, as fingerprint._tokenize:
+ * runs of ASCII letters and digits and non-ASCII bytes, except the typographic punctuation
+ * U+2000-U+207F (E2 80|81 xx) and U+0080-U+00BF (C2 xx). */
+static unsigned char FP_WORD[256]; /* 1: a byte of a token (ASCII letter or digit, >= 0x80) */
+
+static void fp_init_tables(void) {
+    for (int c = 0; c < 256; c++)
+        FP_WORD[c] = ((unsigned)((c | 0x20) - 'a') < 26) || ((unsigned)(c - '0') < 10) || c >= 0x80;
+}
+
+static Py_ssize_t tokenize_utf8(const unsigned char *s, Py_ssize_t n, uint64_t *hashes,
+                                Py_ssize_t *starts) {
+    Py_ssize_t count = 0, i = 0;
+    while (i < n) {
+        unsigned char c = s[i];
+        if (c == 0xE2 && i + 1 < n && (s[i + 1] | 1) == 0x81) {
+            i += 3;
+            continue;
+        }
+        if (c == 0xC2) {
+            i += 2;
+            continue;
+        }
+        if (!FP_WORD[c]) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i++;
+        while (i < n) {
+            c = s[i];
+            if (!FP_WORD[c] || c == 0xC2 || (c == 0xE2 && i + 1 < n && (s[i + 1] | 1) == 0x81))
+                break;
+            i++;
+        }
+        hashes[count] = token_hash(s, n, start, i);
+        starts[count] = start;
+        count++;
+    }
+    return count;
+}
+
+/* out[p] = min(out[p], v * a[p] + b[p]) for p < perms: one token of an affine32 MinHash */
+static void affine_min(uint32_t *restrict out, const uint32_t *restrict a,
+                       const uint32_t *restrict b, Py_ssize_t perms, uint32_t v) {
+    for (Py_ssize_t p = 0; p < perms; p++) {
+        uint32_t x = v * a[p] + b[p];
+        out[p] = x < out[p] ? x : out[p];
+    }
+}
+
+/* fingerprint(texts, spans, probes, a, b, num_perm, lead_perm, second_perm, lead_tokens,
+ *             ngram, seed) -> (signatures, filled, sizes)
+ * texts: list of str; spans: int64[len(texts), 4] character offsets of the lead and second
+ * paragraph (fingerprint.lead_spans); probes: int64[num_perm, 32] densification probes;
+ * a, b: uint32[lead_perm] affine32 permutations. Returns the uint32 signatures
+ * (len(texts) x (num_perm + lead_perm + second_perm)), and per text the bits set and the
+ * size of the linear-counting bitmap of its n-gram hashes (fingerprint._distinct turns
+ * them into the distinct count). */
+static PyObject *fingerprint(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    Py_buffer spans_b, probes_b, a_b, b_b;
+    Py_ssize_t num_perm, lead_perm, second_perm, lead_tokens, ngram;
+    unsigned long long seed;
+    if (!PyArg_ParseTuple(args, "O!y*y*y*y*nnnnnK", &PyList_Type, &texts, &spans_b, &probes_b,
+                          &a_b, &b_b, &num_perm, &lead_perm, &second_perm, &lead_tokens,
+                          &ngram, &seed))
+        return NULL;
+    PyObject *result = NULL, *sig_obj = NULL, *filled_obj = NULL, *size_obj = NULL;
+    uint64_t *hashes = NULL, *bitmap = NULL;
+    Py_ssize_t *starts = NULL;
+    uint32_t *bins = NULL;
+    unsigned char *has = NULL;
+    Py_ssize_t n_texts = PyList_GET_SIZE(texts);
+    Py_ssize_t width = num_perm + lead_perm + second_perm;
+    if (ngram < 1 || ngram > 7 || num_perm < 1 || second_perm > lead_perm ||
+        spans_b.len != n_texts * 4 * (Py_ssize_t)sizeof(int64_t) ||
+        probes_b.len != num_perm * 32 * (Py_ssize_t)sizeof(int64_t) ||
+        a_b.len < lead_perm * (Py_ssize_t)sizeof(uint32_t) ||
+        b_b.len < lead_perm * (Py_ssize_t)sizeof(uint32_t)) {
+        PyErr_SetString(PyExc_ValueError, "fingerprint: arguments do not fit together");
+        goto done;
+    }
+    const int64_t *spans = spans_b.buf;
+    const int64_t *probes = probes_b.buf;
+    const uint32_t *pa = a_b.buf, *pb = b_b.buf;
+    sig_obj = PyBytes_FromStringAndSize(NULL, n_texts * width * (Py_ssize_t)sizeof(uint32_t));
+    filled_obj = PyBytes_FromStringAndSize(NULL, n_texts * (Py_ssize_t)sizeof(int64_t));
+    size_obj = PyBytes_FromStringAndSize(NULL, n_texts * (Py_ssize_t)sizeof(int64_t));
+    bins = PyMem_Malloc(num_perm * sizeof(uint32_t));
+    has = PyMem_Malloc(num_perm);
+    if (!sig_obj || !filled_obj || !size_obj || !bins || !has) {
+        if (!PyErr_Occurred()) PyErr_NoMemory();
+        goto done;
+    }
+    uint32_t *sig_all = (uint32_t *)PyBytes_AS_STRING(sig_obj);
+    int64_t *filled_all = (int64_t *)PyBytes_AS_STRING(filled_obj);
+    int64_t *size_all = (int64_t *)PyBytes_AS_STRING(size_obj);
+    Py_ssize_t cap = 0;
+    uint64_t seed_mix = seed * 0x9E3779B97F4A7C15ULL;
+    for (Py_ssize_t d = 0; d < n_texts; d++) {
+        PyObject *text = PyList_GET_ITEM(texts, d);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "fingerprint: texts must be str");
+            goto done;
+        }
+        Py_ssize_t n;
+        const unsigned char *s = (const unsigned char *)PyUnicode_AsUTF8AndSize(text, &n);
+        if (!s) goto done;
+        if (n + 1 > cap) {
+            cap = n + 1;
+            PyMem_Free(hashes);
+            PyMem_Free(starts);
+            hashes = PyMem_Malloc(cap * sizeof(uint64_t));
+            starts = PyMem_Malloc(cap * sizeof(Py_ssize_t));
+            if (!hashes || !starts) {
+                PyErr_NoMemory();
+                goto done;
+            }
+        }
+        Py_ssize_t ntok = tokenize_utf8(s, n, hashes, starts);
+        uint32_t *sig = sig_all + d * width;
+
+        /* body: one-permutation MinHash of the n-gram hashes, densified */
+        Py_ssize_t grams = ntok >= ngram ? ntok - ngram + 1 : (ntok > 0 ? 1 : 0);
+        int64_t size = 64;
+        while (size < 16 * (int64_t)grams) size <<= 1;
+        PyMem_Free(bitmap);
+        bitmap = PyMem_Calloc((size_t)(size / 64), sizeof(uint64_t));
+        if (!bitmap) {
+            PyErr_NoMemory();
+            goto done;
+        }
+        for (Py_ssize_t k = 0; k < num_perm; k++) {
+            bins[k] = 0xFFFFFFFFU;
+            has[k] = 0;
+        }
+        for (Py_ssize_t g = 0; g < grams; g++) {
+            uint64_t acc = 0;
+            if (ntok >= ngram) {
+                for (Py_ssize_t k = 0; k < ngram; k++) acc += hashes[g + k] * FP_M[k];
+            } else {
+                for (Py_ssize_t k = 0; k < ngram - 1 && k < ntok; k++) acc += hashes[k] * FP_M[k];
+            }
+            uint64_t gram = fmix64(acc + (uint64_t)ngram);
+            uint64_t h = fmix64(gram ^ seed_mix);
+            Py_ssize_t bin = (Py_ssize_t)(((h >> 32) * (uint64_t)num_perm) >> 32);
+            uint32_t v = (uint32_t)h;
+            if (v < bins[bin]) bins[bin] = v;
+            has[bin] = 1;
+            uint64_t bit = (h >> 8) & (uint64_t)(size - 1);
+            bitmap[bit >> 6] |= 1ULL << (bit & 63);
+        }
+        int64_t filled = 0;
+        for (int64_t w = 0; w < size / 64; w++) filled += __builtin_popcountll(bitmap[w]);
+        filled_all[d] = filled;
+        size_all[d] = size;
+        Py_ssize_t n_has = 0;
+        for (Py_ssize_t k = 0; k < num_perm; k++) n_has += has[k];
+        for (Py_ssize_t k = 0; k < num_perm; k++) {
+            if (has[k] || n_has == 0) {
+                sig[k] = bins[k];
+                continue;
+            }
+            Py_ssize_t src = -1;
+            for (int step = 0; step < 32; step++) {
+                int64_t p = probes[k * 32 + step];
+                if (has[p]) {
+                    src = (Py_ssize_t)p;
+                    break;
+                }
+            }
+            if (src < 0) { /* the next filled bin to the right, cyclically */
+                for (Py_ssize_t j = 1; j <= num_perm; j++) {
+                    if (has[(k + j) % num_perm]) {
+                        src = (k + j) % num_perm;
+                        break;
+                    }
+                }
+            }
+            sig[k] = bins[src];
+        }
+
+        /* lead and second paragraph: affine32 MinHash of their first lead_tokens tokens */
+        int64_t byte_at[4];
+        {
+            const int64_t *sp = spans + d * 4;
+            int kind = PyUnicode_KIND(text);
+            const void *data = PyUnicode_DATA(text);
+            Py_ssize_t chars = PyUnicode_GET_LENGTH(text);
+            if (PyUnicode_IS_ASCII(text)) {
+                for (int k = 0; k < 4; k++) byte_at[k] = sp[k];
+            } else {
+                /* character offsets to UTF-8 byte offsets (spans ascend in pairs) */
+                for (int k = 0; k < 4; k++) {
+                    int64_t target = sp[k] < 0 ? 0 : (sp[k] > chars ? chars : sp[k]);
+                    int64_t bytes = 0;
+                    for (Py_ssize_t i = 0; i < target; i++) {
+                        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+                        bytes += ch < 0x80 ? 1 : ch < 0x800 ? 2 : ch < 0x10000 ? 3 : 4;
+                    }
+                    byte_at[k] = bytes;
+                }
+            }
+        }
+        for (int part = 0; part < 2; part++) {
+            Py_ssize_t perms = part == 0 ? lead_perm : second_perm;
+            uint32_t *out = sig + num_perm + (part == 0 ? 0 : lead_perm);
+            /* tokens starting in [lo, hi): searchsorted(starts, lo) .. searchsorted(starts, hi) */
+            Py_ssize_t first = 0, last = 0;
+            while (first < ntok && starts[first] < byte_at[2 * part]) first++;
+            last = first;
+            while (last < ntok && starts[last] < byte_at[2 * part + 1]) last++;
+            Py_ssize_t used = last - first < lead_tokens ? last - first : lead_tokens;
+            for (Py_ssize_t p = 0; p < perms; p++) out[p] = 0xFFFFFFFFU;
+            for (Py_ssize_t t = 0; t < used; t++)
+                affine_min(out, pa, pb, perms, fmix32((uint32_t)(hashes[first + t] >> 32)));
+        }
+    }
+    result = PyTuple_Pack(3, sig_obj, filled_obj, size_obj);
+done:
+    Py_XDECREF(sig_obj);
+    Py_XDECREF(filled_obj);
+    Py_XDECREF(size_obj);
+    PyMem_Free(hashes);
+    PyMem_Free(starts);
+    PyMem_Free(bitmap);
+    PyMem_Free(bins);
+    PyMem_Free(has);
+    PyBuffer_Release(&spans_b);
+    PyBuffer_Release(&probes_b);
+    PyBuffer_Release(&a_b);
+    PyBuffer_Release(&b_b);
+    return result;
+}
+
+/* ------------------------------------------------------------------ collapse */
+
+/* collapse_utf8(text) -> bytes | NotImplemented: " ".join(text.split()).encode("utf-8"),
+ * what fingerprint.content_hash hashes. NotImplemented for a text with a lone surrogate
+ * (the caller's Python path raises as encode does). */
+static PyObject *collapse_utf8(PyObject *self, PyObject *arg) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "collapse_utf8 needs a str");
+        return NULL;
+    }
+    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
+    int kind = PyUnicode_KIND(arg);
+    const void *data = PyUnicode_DATA(arg);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, 4 * n + 1);
+    if (!out) return NULL;
+    unsigned char *o = (unsigned char *)PyBytes_AS_STRING(out);
+    Py_ssize_t m = 0;
+    int space = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISSPACE(c)) {
+            space = 1;
+            continue;
+        }
+        if (space && m > 0) o[m++] = ' ';
+        space = 0;
+        if (c < 0x80) {
+            o[m++] = (unsigned char)c;
+        } else if (c < 0x800) {
+            o[m++] = (unsigned char)(0xC0 | (c >> 6));
+            o[m++] = (unsigned char)(0x80 | (c & 0x3F));
+        } else if (c < 0x10000) {
+            if (c >= 0xD800 && c < 0xE000) {
+                Py_DECREF(out);
+                Py_RETURN_NOTIMPLEMENTED;
+            }
+            o[m++] = (unsigned char)(0xE0 | (c >> 12));
+            o[m++] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            o[m++] = (unsigned char)(0x80 | (c & 0x3F));
+        } else {
+            o[m++] = (unsigned char)(0xF0 | (c >> 18));
+            o[m++] = (unsigned char)(0x80 | ((c >> 12) & 0x3F));
+            o[m++] = (unsigned char)(0x80 | ((c >> 6) & 0x3F));
+            o[m++] = (unsigned char)(0x80 | (c & 0x3F));
+        }
+    }
+    if (_PyBytes_Resize(&out, m) < 0) return NULL;
+    return out;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -679,6 +1055,13 @@ static PyMethodDef methods[] = {
      "scan_tokens(text, words, pairs, base, common) -> (tokens, found, common_pairs, starts)"},
     {"line_key", line_key, METH_VARARGS, "line_key(line, max_words) -> int | None | NotImplemented"},
     {"normalize_line", normalize_line, METH_O, "normalize_line(line) -> str"},
+    {"fingerprint", fingerprint, METH_VARARGS,
+     "fingerprint(texts, spans, probes, a, b, num_perm, lead_perm, second_perm, lead_tokens, "
+     "ngram, seed) -> (signatures, filled, sizes)"},
+    {"collapse_utf8", collapse_utf8, METH_O,
+     "collapse_utf8(text) -> ' '.join(text.split()).encode('utf-8') | NotImplemented"},
+    {"contains_any", contains_any, METH_VARARGS,
+     "contains_any(text, needles) -> bool | NotImplemented: a needle in text.lower()"},
     {"xxh64_ascii", xxh64_ascii, METH_O, "xxh64_ascii(text) -> int"},
     {"unplain_lines", unplain_lines, METH_O, "unplain_lines(lines) -> indices of lines not plain"},
     {NULL, NULL, 0, NULL},
@@ -689,4 +1072,7 @@ static struct PyModuleDef module = {
     methods,
 };
 
-PyMODINIT_FUNC PyInit__native(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__native(void) {
+    fp_init_tables();
+    return PyModule_Create(&module);
+}

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from pipeline.model import Article
+from pipeline.native import native as _native
 
 if TYPE_CHECKING:  # imported where used: datasketch pulls in scipy (~0.4 s per process)
     from datasketch import LeanMinHash
@@ -277,6 +278,11 @@ def _distinct(h: np.ndarray, doc_of: np.ndarray, n_docs: int) -> np.ndarray:
     bits[offset[doc_of] + ((h >> np.uint64(8)).astype(np.int64) & (size[doc_of] - 1))] = True
     packed = np.packbits(bits).view(np.uint64)
     filled = np.add.reduceat(np.bitwise_count(packed), offset // 64, dtype=np.int64)
+    return _linear_count(filled, size)
+
+
+def _linear_count(filled: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """The distinct count estimated from `filled` bits set of a `size`-bit bitmap."""
     est = -size * np.log1p(-filled / size)
     return np.rint(est).astype(np.int64)
 
@@ -387,8 +393,32 @@ def signatures(texts: list[str], config: FingerprintConfig = DEFAULT_FINGERPRINT
     """(uint32[len(texts), config.length] signatures, distinct body shingles per text).
 
     A text without words gets all-ones in the body part (it matches only other empty
-    texts; clustering matches such texts by content hash only).
+    texts; clustering matches such texts by content hash only). Computed a text at a time
+    in C when the extension is built (`_signatures_native`), else with numpy over chunks
+    of texts (`_signatures_numpy`): the same values either way.
     """
+    if _native is not None and texts:
+        return _signatures_native(list(texts), config)
+    return _signatures_numpy(texts, config)
+
+
+def _signatures_native(texts: list[str], config: FingerprintConfig
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    assert _native is not None
+    spans = np.array([[*a, *b] for a, b in (lead_spans(t, config) for t in texts)],
+                     dtype=np.int64)
+    a, b = _affine32(config.lead_perm, config.seed)
+    sig, filled, size = _native.fingerprint(
+        texts, spans.tobytes(), _probes(config.num_perm, config.seed).astype(np.int64).tobytes(),
+        a.tobytes(), b.tobytes(), config.num_perm, config.lead_perm, config.second_perm,
+        config.lead_tokens, config.ngram, config.seed)
+    sigs = np.frombuffer(sig, dtype=np.uint32).reshape(len(texts), config.length).copy()
+    return sigs, _linear_count(np.frombuffer(filled, dtype=np.int64),
+                               np.frombuffer(size, dtype=np.int64))
+
+
+def _signatures_numpy(texts: list[str], config: FingerprintConfig
+                      ) -> tuple[np.ndarray, np.ndarray]:
     n = len(texts)
     sig = np.empty((n, config.length), dtype=np.uint32)
     shingles = np.zeros(n, dtype=np.int64)
@@ -437,6 +467,10 @@ def shingle_set(text: str, config: FingerprintConfig = DEFAULT_FINGERPRINT_CONFI
 
 def content_hash(text: str) -> str:
     """Exact-content hash (SHA-1 of the text with whitespace collapsed)."""
+    if _native is not None:
+        collapsed = _native.collapse_utf8(text)
+        if collapsed is not NotImplemented:
+            return hashlib.sha1(collapsed).hexdigest()
     return hashlib.sha1(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 

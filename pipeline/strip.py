@@ -153,15 +153,24 @@ class _Matcher:
         head, loose = tier
         m = head.match(norm) if head is not None else None
         at = int(m.lastgroup[1:]) if m else len(self.rules)  # type: ignore[index]
-        lower = norm.lower() if loose else ""
         for k, rule in loose:
             if k >= at:
                 break
-            if rule.requires and not any(x in lower for x in rule.requires):
+            if rule.requires and not _contains_any(norm, rule.requires):
                 continue
             if rule.pattern.search(norm):
                 return rule
         return self.rules[at] if m else None
+
+
+def _contains_any(norm: str, needles: tuple[str, ...]) -> bool:
+    """Does the lower-cased line contain one of the needles (a rule's `requires`)?"""
+    if _native is not None:
+        found = _native.contains_any(norm, needles)
+        if found is not NotImplemented:
+            return found
+    lower = norm.lower()
+    return any(x in lower for x in needles)
 
 
 def _anchored(pattern: re.Pattern[str]) -> bool:

@@ -11,11 +11,12 @@ import itertools
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 import xxhash
 from ftfy.badness import is_bad
 
-from pipeline import chrome, repair, unspin
+from pipeline import chrome, fingerprint, repair, unspin
 
 native = pytest.importorskip("pipeline._native")
 if unspin._native is None:
@@ -131,3 +132,47 @@ def test_no_plain_window_looks_like_mojibake_to_ftfy() -> None:
                     window = "".join(rest[:k]) + ch + "".join(rest[k:])
                     if repair.plain_line(window):
                         assert not is_bad(window), window
+
+
+def test_contains_any_is_a_needle_in_the_lower_cased_text() -> None:
+    from pipeline.strip import _contains_any
+
+    needles = ("photo", "(ap", "/getty", "k", "i")
+    texts = _random_strings("PhOTo(Ap/GETTY ikKİ\u212aé£—", 5000, 14, 4) + _lines()
+    for text in texts:
+        lower = text.lower()
+        assert _contains_any(text, needles) == any(x in lower for x in needles), text
+    # the only characters whose lower case is ASCII while they are not
+    assert [c for c in range(128, 0x30000) if not 0xD800 <= c < 0xE000
+            and any(ord(x) < 128 for x in chr(c).lower())] == [0x130, 0x212A]
+
+
+def _paragraph_texts() -> list[str]:
+    texts = ["\n\n".join(line for line in t.splitlines() if line.strip()) for t in _real_texts()]
+    texts += _random_strings("ab cD9\n\n’“—é£€中 \u2009\u00a0\u0080X", 3000, 80, 5)
+    texts += ["", "a", "a b", "a b c", "word " * 5, "\n\n".join(["x y z w v u t s"] * 3)]
+    return texts
+
+
+@pytest.mark.parametrize("config", [
+    fingerprint.DEFAULT_FINGERPRINT_CONFIG,
+    fingerprint.FingerprintConfig(ngram=1),
+    fingerprint.FingerprintConfig(ngram=5, num_perm=64, lead_perm=32, second_perm=16,
+                                  lead_tokens=10, seed=3),
+])
+def test_signatures_are_the_numpy_ones(config: fingerprint.FingerprintConfig) -> None:
+    """Signatures are persisted (.state) and compared across runs: the C path must give
+    the numpy path's values bit for bit, and the same distinct-shingle counts."""
+    texts = _paragraph_texts()
+    sig_c, count_c = fingerprint._signatures_native(texts, config)
+    sig_py, count_py = fingerprint._signatures_numpy(texts, config)
+    assert np.array_equal(sig_c, sig_py)
+    assert np.array_equal(count_c, count_py)
+
+
+def test_content_hash_collapses_whitespace_as_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _paragraph_texts() + ["a\ud800b"[:1] + "b", " \u3000x\u2028y\t "]
+    fast = [fingerprint.content_hash(t) for t in texts]
+    monkeypatch.setattr(fingerprint, "_native", None)
+    assert fast == [fingerprint.content_hash(t) for t in texts]
+    assert native.collapse_utf8("a\ud800b") is NotImplemented  # a lone surrogate
