@@ -125,6 +125,21 @@ def test_a_paragraph_opening_with_a_repaired_number_phrase_starts_with_a_capital
     assert art.paragraphs[1].startswith("Thousands of civilians")
 
 
+def test_seed_001_phrases_are_repaired() -> None:
+    """Spinner output quoted from seed 001 (raw/001_*.txt) and the lexicon rows it gave."""
+    out = _fixed("A Russian drone ripped into the condominium constructing the place "
+                 "Silvanovskyi lives.")
+    assert "the apartment building where Silvanovskyi lives" in out
+    out = _fixed("Europeans worry the Trump administration will bypass them in negotiating a "
+                 "cope with Russia to finish the battle.")
+    assert "negotiating a deal with Russia" in out
+    out = _fixed("Flowers on a bench in reminiscence of these killed in a Russian drone strike.")
+    assert "in memory of" in out
+    out = _fixed("Nonetheless, the image for Europe turns into extra sophisticated if Ukraine "
+                 "is pressured to just accept a ceasefire.")
+    assert "becomes more complicated" in out and "forced to accept" in out
+
+
 def test_every_lexicon_row_says_where_it_came_from() -> None:
     rows = load_lexicon()
     assert len(rows) > 300
