@@ -2,12 +2,13 @@
 test half): clean news is never flagged nor edited; spun copies are flagged and repaired at
 the measured rates, with some slack for the small sample. Skips when ../shared is absent.
 
-Measured on the whole test half (`bench/eval_spin.py --half test`): recall 98.8%, word error
-removed 23.2% (WordNet-style spinning, 31% of words) and 70.7% (the seed-001 family's own
-phrase table), clean articles 0 flagged and 0 words changed. On this sample: 99.3%, 23.6%,
-67.3%. With the originals of half the copies in the same `newsclean run` (`--end-to-end
---originals 0.5`, whole test half): word error removed 97.9% from copies restored from
-their original, 57.9% from the others with what the run learned of the spinner.
+Measured on the whole test half (`bench/eval_spin.py --half test`, 2026-12-01): recall
+98.8%, word error removed 23.5% (WordNet-style spinning, 31% of words) and 71.8% (the
+seed-001 family's own phrase table), clean articles 0 flagged and 0 words changed. On this
+sample: 99.3%, 23.7%, 67.8%. With the originals of half the copies in the same `newsclean
+run` (`--end-to-end --originals 0.5`, whole test half): word error removed 97.8% from
+copies restored from their original, 57.9% from the others with what the run learned of
+the spinner.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipeline.model import Article
 from pipeline.unspin import (
     DEFAULT_UNSPIN_CONFIG,
@@ -89,6 +91,53 @@ def test_repair_keeps_punctuation_and_case_around_edits() -> None:
     out = _fixed("“Mentioned the White Home,” he mentioned. Final 12 months, it rose.")
     assert "White House,”" in out
     assert "Last year, it rose." in out
+
+
+def test_an_acronym_is_never_taken_for_a_spun_word() -> None:
+    """"TV" is a lexicon word ("tv" -> "television"), but a spinner keeps only a word's
+    first capital: a word in capitals is an acronym the spinner left alone (seed 001)."""
+    out = _fixed("He was turning off the TV to go to mattress when the blast came.")
+    assert "the TV to go to bed" in out
+    assert "television" in _fixed("He was turning off the tv set.").lower()
+
+
+def test_a_spun_word_is_repaired_the_same_way_through_the_article() -> None:
+    """A spinner puts the same word for a word all through an article: where the
+    neighbours alone slightly prefer the spun word ("the chief said"), the word's other
+    occurrences in the article ("opposition chief") decide."""
+    paras = ["The opposition chief criticised the White Home plan final 12 months.",
+             "Later the chief said the navy support would continue."]
+    art = Article("spun.txt", 0, "utf-8", list(paras))
+    unspin_articles([art])
+    assert art.spun
+    assert art.paragraphs[0].startswith("The opposition leader criticised the White House")
+    assert art.paragraphs[1] == "Later the leader said the military aid would continue."
+    alone = Article("spun.txt", 0, "utf-8", list(paras))
+    unspin_articles([alone], replace(DEFAULT_UNSPIN_CONFIG, consistency=0.0))
+    assert alone.paragraphs[1].startswith("Later the chief said")
+
+
+def test_a_paragraph_opening_with_a_repaired_number_phrase_starts_with_a_capital() -> None:
+    art = Article("spun.txt", 0, "utf-8", [
+        "The White Home mentioned final 12 months that navy support would proceed.",
+        "1000’s of civilians have been killed, officers mentioned."])
+    unspin_articles([art])
+    assert art.paragraphs[1].startswith("Thousands of civilians")
+
+
+def test_seed_001_phrases_are_repaired() -> None:
+    """Spinner output quoted from seed 001 (raw/001_*.txt) and the lexicon rows it gave."""
+    out = _fixed("A Russian drone ripped into the condominium constructing the place "
+                 "Silvanovskyi lives.")
+    assert "the apartment building where Silvanovskyi lives" in out
+    out = _fixed("Europeans worry the Trump administration will bypass them in negotiating a "
+                 "cope with Russia to finish the battle.")
+    assert "negotiating a deal with Russia" in out
+    out = _fixed("Flowers on a bench in reminiscence of these killed in a Russian drone strike.")
+    assert "in memory of" in out
+    out = _fixed("Nonetheless, the image for Europe turns into extra sophisticated if Ukraine "
+                 "is pressured to just accept a ceasefire.")
+    assert "becomes more complicated" in out and "forced to accept" in out
 
 
 def test_every_lexicon_row_says_where_it_came_from() -> None:
