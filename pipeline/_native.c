@@ -23,6 +23,25 @@
 #include <stdint.h>
 #include <string.h>
 
+/* A str's characters, read with PyUnicode_READ(t.kind, t.data, i). */
+typedef struct {
+    Py_ssize_t n;
+    int kind;
+    const void *data;
+} Text;
+
+/* Text of a str argument, or -1 with a TypeError naming the function. */
+static int text_of(PyObject *arg, const char *fn, Text *t) {
+    if (!PyUnicode_Check(arg)) {
+        PyErr_Format(PyExc_TypeError, "%s needs a str", fn);
+        return -1;
+    }
+    t->n = PyUnicode_GET_LENGTH(arg);
+    t->kind = PyUnicode_KIND(arg);
+    t->data = PyUnicode_DATA(arg);
+    return 0;
+}
+
 /* ------------------------------------------------------------------ word table */
 
 #define KEY_MAX 24 /* longer tokens are never listed (the longest listed word has 24) */
@@ -554,46 +573,48 @@ done:
     return res;
 }
 
-/* normalize_line(line) -> str: strip.normalize_line, the form boilerplate rules are
- * matched against: ’ ‘ as ', “ ” as ", whitespace runs (str.split's) as one space,
- * stripped. */
-static PyObject *normalize_line(PyObject *self, PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "normalize_line needs a str");
-        return NULL;
-    }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    int kind = PyUnicode_KIND(arg);
-    const void *data = PyUnicode_DATA(arg);
-    /* already normal (no quote to straighten, single inner spaces only): itself */
-    int normal = 1;
-    for (Py_ssize_t i = 0; i < n && normal; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c == ' ') {
-            if (i == 0 || i == n - 1 || PyUnicode_READ(kind, data, i + 1) == ' ') normal = 0;
-        } else if (Py_UNICODE_ISSPACE(c) || c == 0x2018 || c == 0x2019 || c == 0x201C ||
-                   c == 0x201D) {
-            normal = 0;
-        }
-    }
-    if (normal) return Py_NewRef(arg);
-    Py_UCS4 *buf = PyMem_Malloc((n + 1) * sizeof(Py_UCS4));
-    if (!buf) return PyErr_NoMemory();
+/* The characters of t with whitespace runs (str.split's) as one space and none at either
+ * end, into buf (t.n + 1 characters); with straighten, ’ ‘ as ' and “ ” as ". Returns
+ * how many. */
+static Py_ssize_t collapse_into(const Text *t, Py_UCS4 *buf, int straighten) {
     Py_ssize_t m = 0;
     int space = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    for (Py_ssize_t i = 0; i < t->n; i++) {
+        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
         if (Py_UNICODE_ISSPACE(c)) {
             space = 1;
             continue;
         }
         if (space && m > 0) buf[m++] = ' ';
         space = 0;
-        if (c == 0x2018 || c == 0x2019) c = '\'';
-        else if (c == 0x201C || c == 0x201D) c = '"';
+        if (straighten && (c == 0x2018 || c == 0x2019)) c = '\'';
+        else if (straighten && (c == 0x201C || c == 0x201D)) c = '"';
         buf[m++] = c;
     }
-    PyObject *res = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, m);
+    return m;
+}
+
+/* normalize_line(line) -> str: strip.normalize_line, the form boilerplate rules are
+ * matched against: ’ ‘ as ', “ ” as ", whitespace runs (str.split's) as one space,
+ * stripped. */
+static PyObject *normalize_line(PyObject *self, PyObject *arg) {
+    Text t;
+    if (text_of(arg, "normalize_line", &t) < 0) return NULL;
+    /* already normal (no quote to straighten, single inner spaces only): itself */
+    int normal = 1;
+    for (Py_ssize_t i = 0; i < t.n && normal; i++) {
+        Py_UCS4 c = PyUnicode_READ(t.kind, t.data, i);
+        if (c == ' ') {
+            if (i == 0 || i == t.n - 1 || PyUnicode_READ(t.kind, t.data, i + 1) == ' ') normal = 0;
+        } else if (Py_UNICODE_ISSPACE(c) || c == 0x2018 || c == 0x2019 || c == 0x201C ||
+                   c == 0x201D) {
+            normal = 0;
+        }
+    }
+    if (normal) return Py_NewRef(arg);
+    Py_UCS4 *buf = PyMem_Malloc((t.n + 1) * sizeof(Py_UCS4));
+    if (!buf) return PyErr_NoMemory();
+    PyObject *res = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, collapse_into(&t, buf, 1));
     PyMem_Free(buf);
     return res;
 }
@@ -1002,26 +1023,19 @@ done:
  * what fingerprint.content_hash hashes. NotImplemented for a text with a lone surrogate
  * (the caller's Python path raises as encode does). */
 static PyObject *collapse_utf8(PyObject *self, PyObject *arg) {
-    if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "collapse_utf8 needs a str");
-        return NULL;
+    Text t;
+    if (text_of(arg, "collapse_utf8", &t) < 0) return NULL;
+    Py_UCS4 *buf = PyMem_Malloc((t.n + 1) * sizeof(Py_UCS4));
+    PyObject *out = buf ? PyBytes_FromStringAndSize(NULL, 4 * t.n + 1) : NULL;
+    if (!out) {
+        PyMem_Free(buf);
+        return buf ? NULL : PyErr_NoMemory();
     }
-    Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
-    int kind = PyUnicode_KIND(arg);
-    const void *data = PyUnicode_DATA(arg);
-    PyObject *out = PyBytes_FromStringAndSize(NULL, 4 * n + 1);
-    if (!out) return NULL;
+    Py_ssize_t chars = collapse_into(&t, buf, 0);
     unsigned char *o = (unsigned char *)PyBytes_AS_STRING(out);
     Py_ssize_t m = 0;
-    int space = 0;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (Py_UNICODE_ISSPACE(c)) {
-            space = 1;
-            continue;
-        }
-        if (space && m > 0) o[m++] = ' ';
-        space = 0;
+    for (Py_ssize_t i = 0; i < chars; i++) {
+        Py_UCS4 c = buf[i];
         if (c < 0x80) {
             o[m++] = (unsigned char)c;
         } else if (c < 0x800) {
@@ -1029,6 +1043,7 @@ static PyObject *collapse_utf8(PyObject *self, PyObject *arg) {
             o[m++] = (unsigned char)(0x80 | (c & 0x3F));
         } else if (c < 0x10000) {
             if (c >= 0xD800 && c < 0xE000) {
+                PyMem_Free(buf);
                 Py_DECREF(out);
                 Py_RETURN_NOTIMPLEMENTED;
             }
@@ -1042,6 +1057,7 @@ static PyObject *collapse_utf8(PyObject *self, PyObject *arg) {
             o[m++] = (unsigned char)(0x80 | (c & 0x3F));
         }
     }
+    PyMem_Free(buf);
     if (_PyBytes_Resize(&out, m) < 0) return NULL;
     return out;
 }
