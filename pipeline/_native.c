@@ -13,7 +13,8 @@
  * - normalize_line: the form boilerplate rules are matched against
  *   (pipeline.strip.normalize_line).
  * - unplain_lines: the lines of a document that repair must look at (repair.plain_line).
- * - contains_any: the `requires` pre-check of a boilerplate rule (strip._Matcher).
+ * - contains_each: the `requires` pre-checks of boilerplate rules (strip._Matcher).
+ * - leak_hints: the lines where split looks for a leaked page title.
  * - fingerprint: the signatures of fingerprint.signatures, a text at a time.
  * - collapse_utf8: the whitespace-collapsed UTF-8 text fingerprint.content_hash hashes.
  */
@@ -697,13 +698,18 @@ static PyObject *unplain_lines(PyObject *self, PyObject *arg) {
 
 /* ------------------------------------------------------------------ requires */
 
-/* contains_any(text, needles: tuple[str, ...]) -> bool | NotImplemented: does
- * text.lower() contain one of the needles (ASCII, lower case)? NotImplemented where a
- * character's lower case would be ASCII without being ASCII itself (U+0130, U+212A): the
- * caller's Python path answers those. */
-static PyObject *contains_any(PyObject *self, PyObject *args) {
-    PyObject *text, *needles;
-    if (!PyArg_ParseTuple(args, "UO!", &text, &PyTuple_Type, &needles)) return NULL;
+/* contains_each(text, groups: tuple[tuple[str, ...], ...]) -> int | NotImplemented:
+ * bit k is set when text.lower() contains one of the needles of groups[k] (ASCII, lower
+ * case), or groups[k] is empty. NotImplemented where a character's lower case would be
+ * ASCII without being ASCII itself (U+0130, U+212A): the caller's Python path answers
+ * those. At most 63 groups. */
+static PyObject *contains_each(PyObject *self, PyObject *args) {
+    PyObject *text, *groups;
+    if (!PyArg_ParseTuple(args, "UO!", &text, &PyTuple_Type, &groups)) return NULL;
+    if (PyTuple_GET_SIZE(groups) > 63) {
+        PyErr_SetString(PyExc_ValueError, "contains_each: at most 63 groups");
+        return NULL;
+    }
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -722,22 +728,92 @@ static PyObject *contains_any(PyObject *self, PyObject *args) {
             low[i] = (char)0xFF; /* never part of an ASCII needle */
         }
     }
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles); k++) {
-        PyObject *needle = PyTuple_GET_ITEM(needles, k);
-        if (!PyUnicode_Check(needle) || !PyUnicode_IS_ASCII(needle)) {
-            res = Py_NewRef(Py_NotImplemented);
+    unsigned long long bits = 0;
+    for (Py_ssize_t g = 0; g < PyTuple_GET_SIZE(groups); g++) {
+        PyObject *needles = PyTuple_GET_ITEM(groups, g);
+        if (!PyTuple_Check(needles)) {
+            PyErr_SetString(PyExc_TypeError, "contains_each: groups of str tuples");
             goto done;
         }
-        Py_ssize_t m = PyUnicode_GET_LENGTH(needle);
-        if (m == 0 || (m <= n && memmem(low, n, PyUnicode_DATA(needle), m))) {
-            res = Py_NewRef(Py_True);
-            goto done;
+        int hit = PyTuple_GET_SIZE(needles) == 0;
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles) && !hit; k++) {
+            PyObject *needle = PyTuple_GET_ITEM(needles, k);
+            if (!PyUnicode_Check(needle) || !PyUnicode_IS_ASCII(needle)) {
+                res = Py_NewRef(Py_NotImplemented);
+                goto done;
+            }
+            Py_ssize_t m = PyUnicode_GET_LENGTH(needle);
+            hit = m == 0 || (m <= n && memmem(low, n, PyUnicode_DATA(needle), m) != NULL);
         }
+        if (hit) bits |= 1ULL << g;
     }
-    res = Py_NewRef(Py_False);
+    res = PyLong_FromUnsignedLongLong(bits);
 done:
     if (low != small) PyMem_Free(low);
     return res;
+}
+
+/* ------------------------------------------------------------------ leaked titles */
+
+/* Does the line hold a separator a leaked page title ("<Title> – <Site>") needs, as
+ * split._may_be_leaked: '|', an en or em dash, " - ", ": ", a tab or a no-break space in
+ * the line as it is (normalized 0), or '|', a dash, " - " or ": " in
+ * strip.normalize_line(line), where whitespace runs are one space and none stands at
+ * either end (normalized 1). */
+static int leak_hint(const Text *t, int normalized) {
+    Py_UCS4 v1 = 0, v0 = 0; /* normalized: the last two characters of the normal form */
+    int pending = 0;        /* normalized: whitespace since v0 */
+    for (Py_ssize_t i = 0; i < t->n; i++) {
+        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
+        if (c == '|' || c == 0x2013 || c == 0x2014) return 1;
+        if (!normalized) {
+            Py_UCS4 next = i + 1 < t->n ? PyUnicode_READ(t->kind, t->data, i + 1) : 0;
+            if (c == '\t' || c == 0xA0 || (c == ':' && next == ' ')) return 1;
+            if (c == ' ' && next == '-' && i + 2 < t->n &&
+                PyUnicode_READ(t->kind, t->data, i + 2) == ' ')
+                return 1;
+            continue;
+        }
+        if (Py_UNICODE_ISSPACE(c)) {
+            pending = v0 != 0; /* leading whitespace is dropped */
+            continue;
+        }
+        if (pending) { /* the normal form has a space here */
+            if (v0 == ':' || (v0 == '-' && v1 == ' ')) return 1;
+            v1 = v0;
+            v0 = ' ';
+            pending = 0;
+        }
+        v1 = v0;
+        v0 = c;
+    }
+    return 0;
+}
+
+/* leak_hints(lines, normalized) -> list[int]: the indices of the lines with leak_hint. */
+static PyObject *leak_hints(PyObject *self, PyObject *args) {
+    PyObject *lines;
+    int normalized;
+    if (!PyArg_ParseTuple(args, "O!p", &PyList_Type, &lines, &normalized)) return NULL;
+    PyObject *out = PyList_New(0);
+    if (!out) return NULL;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(lines); i++) {
+        Text t;
+        if (text_of(PyList_GET_ITEM(lines, i), "leak_hints", &t) < 0) {
+            Py_DECREF(out);
+            return NULL;
+        }
+        if (leak_hint(&t, normalized)) {
+            PyObject *v = PyLong_FromSsize_t(i);
+            if (!v || PyList_Append(out, v) < 0) {
+                Py_XDECREF(v);
+                Py_DECREF(out);
+                return NULL;
+            }
+            Py_DECREF(v);
+        }
+    }
+    return out;
 }
 
 /* ------------------------------------------------------------------ fingerprint */
@@ -1076,8 +1152,11 @@ static PyMethodDef methods[] = {
      "ngram, seed) -> (signatures, filled, sizes)"},
     {"collapse_utf8", collapse_utf8, METH_O,
      "collapse_utf8(text) -> ' '.join(text.split()).encode('utf-8') | NotImplemented"},
-    {"contains_any", contains_any, METH_VARARGS,
-     "contains_any(text, needles) -> bool | NotImplemented: a needle in text.lower()"},
+    {"leak_hints", leak_hints, METH_VARARGS,
+     "leak_hints(lines, normalized) -> indices of lines a leaked title may stand in"},
+    {"contains_each", contains_each, METH_VARARGS,
+     "contains_each(text, groups) -> int | NotImplemented: bit k: a needle of groups[k] in "
+     "text.lower()"},
     {"xxh64_ascii", xxh64_ascii, METH_O, "xxh64_ascii(text) -> int"},
     {"unplain_lines", unplain_lines, METH_O, "unplain_lines(lines) -> indices of lines not plain"},
     {NULL, NULL, 0, NULL},

@@ -320,8 +320,10 @@ def repeated_lines(lines: Sequence[str], keys: Sequence[int | None],
     # body lines seen before each line (prefix sums), and each line's neighbours
     body_before = [0] * (len(lines) + 1)
     for i, line in enumerate(lines):
+        # (twelve words or more: a split that stops at the twelfth word says so)
         body_before[i + 1] = body_before[i] + (
-            not ignore[i] and i not in rep and len(line.split()) >= 12)
+            not ignore[i] and i not in rep and len(line) >= 23
+            and len(line.split(None, 11)) == 12)
     around: dict[int, tuple[int | None, int | None]] = {}
     for k, i in enumerate(nonblank):
         if i in rep:

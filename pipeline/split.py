@@ -23,6 +23,7 @@ from pipeline.chrome import (
     repeated_lines,
 )
 from pipeline.model import Article, Edit, RawDocument, Removal
+from pipeline.native import native as _native
 from pipeline.strip import (
     BOUNDARY_END,
     BOUNDARY_START,
@@ -170,7 +171,7 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
         keys = line_keys(doc.lines)
         _mark_learned(doc, classes, keys, profiles, config.chrome)
     publishers = config.publishers + ((doc.source,) if doc.source else ())
-    maybe = [i for i, line in enumerate(doc.lines) if _may_be_leaked(line)]
+    maybe = _leak_hints(doc.lines)
     leaked = _leaked_title_pattern(
         publishers + _repeated_suffixes([doc.lines[i] for i in maybe]))
     for i in maybe:
@@ -392,6 +393,16 @@ def _may_be_leaked(line: str) -> bool:
             or "\t" in line or "\u00a0" in line)
 
 
+def _leak_hints(lines: list[str], normalized: bool = False) -> list[int]:
+    """Indices of the lines that are `_may_be_leaked` (normalized: whose
+    `normalize_line` is), in one C pass when the extension is built."""
+    if _native is not None:
+        return _native.leak_hints(lines, normalized)
+    if normalized:
+        return [i for i, line in enumerate(lines) if _may_be_leaked(normalize_line(line))]
+    return [i for i, line in enumerate(lines) if _may_be_leaked(line)]
+
+
 _SUFFIX = re.compile(r"^.{8,200}?\s+[|–—-]\s+([A-Z][\w.&' -]{1,58}\w)$")
 
 
@@ -464,7 +475,8 @@ def _segments(doc: RawDocument, classes: list[tuple[str, str] | None]) -> list[_
         if classes[i] is not None:
             run.append(i)
             continue
-        flush_run()
+        if run:
+            flush_run()
         segments[-1].lines.append((i, line))
     flush_run()
     # A segment that is only a headline (between a page's end and the next page's start)
@@ -511,9 +523,9 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
         title = _collapse(seg.forced_title[1])
     # A page title that leaked into the body is the title, not text.
     leaked_title: str | None = None
-    for entry in list(lines):
-        norm = normalize_line(entry[1])
-        m = leaked.match(norm) if _may_be_leaked(norm) else None  # (a cheap pre-check)
+    hinted = _leak_hints([text for _, text in lines], normalized=True)  # (a cheap pre-check)
+    for entry in [lines[k] for k in hinted]:
+        m = leaked.match(normalize_line(entry[1]))
         if m and classes[entry[0]] in (None, (LINE, LEAKED)):
             leaked_title = leaked_title or _collapse(entry[1])[: len(m.group("title"))].strip()
             removed.append(Removal(entry[1], LEAKED, "split"))

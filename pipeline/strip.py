@@ -122,7 +122,8 @@ class _Matcher:
         self.tiers = [self._tier(limit) for limit in self.limits]
         self._by_limit = list(zip(self.limits, self.tiers, strict=True))
 
-    def _tier(self, limit: int) -> tuple[re.Pattern[str] | None, list[tuple[int, Rule]]]:
+    def _tier(self, limit: int) -> tuple[re.Pattern[str] | None, list[tuple[int, Rule]],
+                                         tuple[tuple[str, ...], ...]]:
         parts, loose = [], []
         for k, rule in enumerate(self.rules):
             if rule.max_chars < limit:
@@ -134,7 +135,8 @@ class _Matcher:
             if not rule.pattern.flags & re.IGNORECASE:
                 body = f"(?-i:{body})"
             parts.append(f"(?P<r{k}>{body})")
-        return (re.compile("|".join(parts), re.IGNORECASE) if parts else None), loose
+        head = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        return head, loose, tuple(rule.requires for _, rule in loose)
 
     @staticmethod
     @lru_cache(maxsize=8)
@@ -150,27 +152,35 @@ class _Matcher:
                 break
         if tier is None:
             return None
-        head, loose = tier
+        head, loose, requires = tier
         m = head.match(norm) if head is not None else None
         at = int(m.lastgroup[1:]) if m else len(self.rules)  # type: ignore[index]
-        for k, rule in loose:
-            if k >= at:
-                break
-            if rule.requires and not _contains_any(norm, rule.requires):
-                continue
-            if rule.pattern.search(norm):
-                return rule
+        if loose and loose[0][0] < at:
+            hits = _requires_met(norm, requires)  # bit j: loose[j]'s pre-check holds
+            for j, (k, rule) in enumerate(loose):
+                if k >= at:
+                    break
+                if hits >> j & 1 and rule.pattern.search(norm):
+                    return rule
         return self.rules[at] if m else None
 
 
-def _contains_any(norm: str, needles: tuple[str, ...]) -> bool:
-    """Does the lower-cased line contain one of the needles (a rule's `requires`)?"""
-    if _native is not None:
-        found = _native.contains_any(norm, needles)
-        if found is not NotImplemented:
-            return found
+@lru_cache(maxsize=8)
+def _matcher(path: Path | None) -> _Matcher:
+    """The matcher of a rules file (hashing the rules to find it costs 36 us a call)."""
+    return _Matcher.of(load_rules(path))
+
+
+def _requires_met(norm: str, requires: tuple[tuple[str, ...], ...]) -> int:
+    """Bit j set when the lower-cased line contains one of requires[j] (a rule's
+    `requires`), or requires[j] is empty (no pre-check)."""
+    if _native is not None and len(requires) < 64:
+        bits = _native.contains_each(norm, requires)
+        if bits is not NotImplemented:
+            return bits
     lower = norm.lower()
-    return any(x in lower for x in needles)
+    return sum(1 << j for j, needles in enumerate(requires)
+               if not needles or any(x in lower for x in needles))
 
 
 def _anchored(pattern: re.Pattern[str]) -> bool:
@@ -205,7 +215,7 @@ def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CON
     `caption text / credit / hide caption / toggle caption / credit`, whose caption text
     only shows as junk by its neighbours.
     """
-    matcher = _Matcher.of(load_rules(config.rules_path))
+    matcher = _matcher(config.rules_path)
     out: list[tuple[str, str] | None] = []
     for line in lines:
         if known is not None and line in known:
@@ -220,6 +230,8 @@ def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CON
 
 
 def _mark_captions(lines: Sequence[str], out: list[tuple[str, str] | None]) -> None:
+    if not any("aption" in line for line in lines):
+        return  # no "toggle caption" line: nothing to look around
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
     pos = {i: k for k, i in enumerate(nonblank)}
     for i in nonblank:

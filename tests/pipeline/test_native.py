@@ -134,14 +134,19 @@ def test_no_plain_window_looks_like_mojibake_to_ftfy() -> None:
                         assert not is_bad(window), window
 
 
-def test_contains_any_is_a_needle_in_the_lower_cased_text() -> None:
-    from pipeline.strip import _contains_any
+def test_requires_bits_say_which_groups_have_a_needle_in_the_lower_cased_text(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import strip
 
-    needles = ("photo", "(ap", "/getty", "k", "i")
+    groups = (("photo", "(ap"), (), ("/getty",), ("k", "i"))
     texts = _random_strings("PhOTo(Ap/GETTY ikKİ\u212aé£—", 5000, 14, 4) + _lines()
-    for text in texts:
+    fast = [strip._requires_met(text, groups) for text in texts]
+    for text, bits in zip(texts, fast, strict=True):
         lower = text.lower()
-        assert _contains_any(text, needles) == any(x in lower for x in needles), text
+        assert bits == sum(1 << j for j, g in enumerate(groups)
+                           if not g or any(x in lower for x in g)), text
+    monkeypatch.setattr(strip, "_native", None)
+    assert fast == [strip._requires_met(text, groups) for text in texts]
     # the only characters whose lower case is ASCII while they are not
     assert [c for c in range(128, 0x30000) if not 0xD800 <= c < 0xE000
             and any(ord(x) < 128 for x in chr(c).lower())] == [0x130, 0x212A]
@@ -176,3 +181,13 @@ def test_content_hash_collapses_whitespace_as_python(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(fingerprint, "_native", None)
     assert fast == [fingerprint.content_hash(t) for t in texts]
     assert native.collapse_utf8("a\ud800b") is NotImplemented  # a lone surrogate
+
+
+@pytest.mark.parametrize("normalized", [False, True])
+def test_leak_hints_match_python(normalized: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline import split
+
+    lines = _lines() + _random_strings("a -:|–—\t\xa0\u2009 x", 5000, 10, 6)
+    fast = split._leak_hints(lines, normalized)
+    monkeypatch.setattr(split, "_native", None)
+    assert fast == split._leak_hints(lines, normalized)
