@@ -43,6 +43,14 @@ static int text_of(PyObject *arg, const char *fn, Text *t) {
     return 0;
 }
 
+/* Append the index i to a list; -1 on error. */
+static int append_index(PyObject *list, Py_ssize_t i) {
+    PyObject *v = PyLong_FromSsize_t(i);
+    int rc = v ? PyList_Append(list, v) : -1;
+    Py_XDECREF(v);
+    return rc;
+}
+
 /* ------------------------------------------------------------------ word table */
 
 #define KEY_MAX 24 /* longer tokens are never listed (the longest listed word has 24) */
@@ -406,12 +414,9 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
         int start = (cs[k] & FLAG_SINGLE) ||
                     (k + 1 < ntok && (cs[k] & FLAG_MULTI_FIRST) && (cs[k + 1] & FLAG_MULTI_SECOND));
         if (start) {
-            PyObject *v = PyLong_FromSsize_t(k);
-            if (!v || PyList_Append(starts, v) < 0) {
-                Py_XDECREF(v);
+            if (append_index(starts, k) < 0) {
                 goto done;
             }
-            Py_DECREF(v);
         }
     }
     result = Py_BuildValue("Oy#LO", tokens, found.data ? found.data : "", found.len,
@@ -684,13 +689,10 @@ static PyObject *unplain_lines(PyObject *self, PyObject *arg) {
             return NULL;
         }
         if (!is_plain(line)) {
-            PyObject *v = PyLong_FromSsize_t(i);
-            if (!v || PyList_Append(out, v) < 0) {
-                Py_XDECREF(v);
+            if (append_index(out, i) < 0) {
                 Py_DECREF(out);
                 return NULL;
             }
-            Py_DECREF(v);
         }
     }
     return out;
@@ -804,13 +806,10 @@ static PyObject *leak_hints(PyObject *self, PyObject *args) {
             return NULL;
         }
         if (leak_hint(&t, normalized)) {
-            PyObject *v = PyLong_FromSsize_t(i);
-            if (!v || PyList_Append(out, v) < 0) {
-                Py_XDECREF(v);
+            if (append_index(out, i) < 0) {
                 Py_DECREF(out);
                 return NULL;
             }
-            Py_DECREF(v);
         }
     }
     return out;
