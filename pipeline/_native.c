@@ -13,7 +13,8 @@
  * - normalize_line: the form boilerplate rules are matched against
  *   (pipeline.strip.normalize_line).
  * - unplain_lines: the lines of a document that repair must look at (repair.plain_line).
- * - contains_each: the `requires` pre-checks of boilerplate rules (strip._Matcher).
+ * - make_needles, needle_bits: the `requires` pre-checks of boilerplate rules
+ *   (strip._Matcher), all a line's in one pass.
  * - leak_hints: the lines where split looks for a leaked page title.
  * - fingerprint: the signatures of fingerprint.signatures, a text at a time.
  * - collapse_utf8: the whitespace-collapsed UTF-8 text fingerprint.content_hash hashes.
@@ -700,54 +701,157 @@ static PyObject *unplain_lines(PyObject *self, PyObject *arg) {
 
 /* ------------------------------------------------------------------ requires */
 
-/* contains_each(text, groups: tuple[tuple[str, ...], ...]) -> int | NotImplemented:
- * bit k is set when text.lower() contains one of the needles of groups[k] (ASCII, lower
- * case), or groups[k] is empty. NotImplemented where a character's lower case would be
- * ASCII without being ASCII itself (U+0130, U+212A): the caller's Python path answers
- * those. At most 63 groups. */
-static PyObject *contains_each(PyObject *self, PyObject *args) {
-    PyObject *text, *groups;
-    if (!PyArg_ParseTuple(args, "UO!", &text, &PyTuple_Type, &groups)) return NULL;
-    if (PyTuple_GET_SIZE(groups) > 63) {
-        PyErr_SetString(PyExc_ValueError, "contains_each: at most 63 groups");
+/* Needle groups for needle_bits: the needles of every group, by their first byte. */
+typedef struct {
+    Py_ssize_t count;
+    char **text;         /* needle bytes (lower case ASCII) */
+    Py_ssize_t *len;
+    int *group;
+    Py_ssize_t first[257]; /* needles starting with byte c: first[c] .. first[c + 1] - 1 */
+    unsigned long long always; /* groups without needles: always set */
+    uint64_t pairs[1024]; /* bit (c0 << 8 | c1): some needle starts with c0 c1 (or is c0) */
+} Needles;
+
+static void needles_free(PyObject *capsule) {
+    Needles *t = (Needles *)PyCapsule_GetPointer(capsule, "newsclean.Needles");
+    if (!t) return;
+    for (Py_ssize_t k = 0; k < t->count; k++) PyMem_Free(t->text[k]);
+    PyMem_Free(t->text);
+    PyMem_Free(t->len);
+    PyMem_Free(t->group);
+    PyMem_Free(t);
+}
+
+/* make_needles(groups: tuple[tuple[str, ...], ...]) -> capsule. At most 63 groups of
+ * non-empty lower-case ASCII needles. */
+static PyObject *make_needles(PyObject *self, PyObject *args) {
+    PyObject *groups;
+    if (!PyArg_ParseTuple(args, "O!", &PyTuple_Type, &groups)) return NULL;
+    Py_ssize_t n_groups = PyTuple_GET_SIZE(groups), total = 0;
+    if (n_groups > 63) {
+        PyErr_SetString(PyExc_ValueError, "make_needles: at most 63 groups");
         return NULL;
     }
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        PyObject *needles = PyTuple_GET_ITEM(groups, g);
+        if (!PyTuple_Check(needles)) {
+            PyErr_SetString(PyExc_TypeError, "make_needles: groups of str tuples");
+            return NULL;
+        }
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles); k++) {
+            PyObject *needle = PyTuple_GET_ITEM(needles, k);
+            if (!PyUnicode_Check(needle) || !PyUnicode_IS_ASCII(needle) ||
+                PyUnicode_GET_LENGTH(needle) == 0) {
+                PyErr_SetString(PyExc_ValueError, "make_needles: needles are non-empty ASCII");
+                return NULL;
+            }
+            const char *d = PyUnicode_DATA(needle);
+            for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(needle); i++) {
+                if (d[i] >= 'A' && d[i] <= 'Z') {
+                    PyErr_SetString(PyExc_ValueError, "make_needles: needles are lower case");
+                    return NULL;
+                }
+            }
+            total++;
+        }
+    }
+    Needles *t = PyMem_Calloc(1, sizeof(Needles));
+    if (!t) return PyErr_NoMemory();
+    t->text = PyMem_Calloc(total ? total : 1, sizeof(char *));
+    t->len = PyMem_Calloc(total ? total : 1, sizeof(Py_ssize_t));
+    t->group = PyMem_Calloc(total ? total : 1, sizeof(int));
+    PyObject *capsule = PyCapsule_New(t, "newsclean.Needles", needles_free);
+    if (!capsule || !t->text || !t->len || !t->group) {
+        if (capsule) Py_DECREF(capsule);
+        else {
+            PyMem_Free(t->text);
+            PyMem_Free(t->len);
+            PyMem_Free(t->group);
+            PyMem_Free(t);
+        }
+        return PyErr_NoMemory();
+    }
+    /* counting sort of the needles by first byte */
+    Py_ssize_t counts[257] = {0};
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        PyObject *needles = PyTuple_GET_ITEM(groups, g);
+        if (PyTuple_GET_SIZE(needles) == 0) t->always |= 1ULL << g;
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles); k++)
+            counts[((const unsigned char *)PyUnicode_DATA(PyTuple_GET_ITEM(needles, k)))[0] + 1]++;
+    }
+    for (int c = 1; c <= 256; c++) counts[c] += counts[c - 1];
+    memcpy(t->first, counts, sizeof(counts));
+    for (Py_ssize_t g = 0; g < n_groups; g++) {
+        PyObject *needles = PyTuple_GET_ITEM(groups, g);
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles); k++) {
+            PyObject *needle = PyTuple_GET_ITEM(needles, k);
+            Py_ssize_t len = PyUnicode_GET_LENGTH(needle);
+            const unsigned char *d = PyUnicode_DATA(needle);
+            Py_ssize_t at = counts[d[0]]++;
+            t->text[at] = PyMem_Malloc(len);
+            if (!t->text[at]) {
+                Py_DECREF(capsule);
+                return PyErr_NoMemory();
+            }
+            memcpy(t->text[at], d, len);
+            t->len[at] = len;
+            t->group[at] = (int)g;
+            for (int c1 = 0; c1 < 256; c1++) {
+                if (len > 1 && c1 != d[1]) continue;
+                unsigned bit = (unsigned)d[0] << 8 | (unsigned)c1;
+                t->pairs[bit >> 6] |= 1ULL << (bit & 63);
+            }
+        }
+    }
+    t->count = total;
+    return capsule;
+}
+
+/* needle_bits(text, needles) -> int | NotImplemented: bit g is set when text.lower()
+ * contains a needle of group g (or group g has none). NotImplemented where a character's
+ * lower case would be ASCII without being ASCII itself (U+0130, U+212A): the caller's
+ * Python path answers those. */
+static PyObject *needle_bits(PyObject *self, PyObject *args) {
+    PyObject *text, *capsule;
+    if (!PyArg_ParseTuple(args, "UO", &text, &capsule)) return NULL;
+    const Needles *t = PyCapsule_GetPointer(capsule, "newsclean.Needles");
+    if (!t) return NULL;
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    char small[1024];
-    char *low = n <= (Py_ssize_t)sizeof(small) ? small : PyMem_Malloc(n ? n : 1);
+    unsigned char small[1024];
+    unsigned char *low = n <= (Py_ssize_t)sizeof(small) ? small : PyMem_Malloc(n ? n : 1);
     if (!low) return PyErr_NoMemory();
     PyObject *res = NULL;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
-        if (c < 128) {
-            low[i] = (char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
-        } else if (c == 0x130 || c == 0x212A) {
-            res = Py_NewRef(Py_NotImplemented);
-            goto done;
-        } else {
-            low[i] = (char)0xFF; /* never part of an ASCII needle */
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const unsigned char *b = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            unsigned char c = b[i];
+            low[i] = c >= 128 ? 0xFF : (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
         }
-    }
-    unsigned long long bits = 0;
-    for (Py_ssize_t g = 0; g < PyTuple_GET_SIZE(groups); g++) {
-        PyObject *needles = PyTuple_GET_ITEM(groups, g);
-        if (!PyTuple_Check(needles)) {
-            PyErr_SetString(PyExc_TypeError, "contains_each: groups of str tuples");
-            goto done;
-        }
-        int hit = PyTuple_GET_SIZE(needles) == 0;
-        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(needles) && !hit; k++) {
-            PyObject *needle = PyTuple_GET_ITEM(needles, k);
-            if (!PyUnicode_Check(needle) || !PyUnicode_IS_ASCII(needle)) {
+    } else {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, i);
+            if (c < 128) {
+                low[i] = (unsigned char)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            } else if (c == 0x130 || c == 0x212A) {
                 res = Py_NewRef(Py_NotImplemented);
                 goto done;
+            } else {
+                low[i] = 0xFF; /* never part of an ASCII needle */
             }
-            Py_ssize_t m = PyUnicode_GET_LENGTH(needle);
-            hit = m == 0 || (m <= n && memmem(low, n, PyUnicode_DATA(needle), m) != NULL);
         }
-        if (hit) bits |= 1ULL << g;
+    }
+    unsigned long long bits = t->always;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = low[i];
+        unsigned pair = (unsigned)c << 8 | (i + 1 < n ? low[i + 1] : 0);
+        if (!((t->pairs[pair >> 6] >> (pair & 63)) & 1)) continue; /* no needle starts here */
+        for (Py_ssize_t k = t->first[c]; k < t->first[c + 1]; k++) {
+            if ((bits >> t->group[k]) & 1) continue;
+            if (t->len[k] <= n - i && memcmp(low + i, t->text[k], t->len[k]) == 0)
+                bits |= 1ULL << t->group[k];
+        }
     }
     res = PyLong_FromUnsignedLongLong(bits);
 done:
@@ -1153,8 +1257,9 @@ static PyMethodDef methods[] = {
      "collapse_utf8(text) -> ' '.join(text.split()).encode('utf-8') | NotImplemented"},
     {"leak_hints", leak_hints, METH_VARARGS,
      "leak_hints(lines, normalized) -> indices of lines a leaked title may stand in"},
-    {"contains_each", contains_each, METH_VARARGS,
-     "contains_each(text, groups) -> int | NotImplemented: bit k: a needle of groups[k] in "
+    {"make_needles", make_needles, METH_VARARGS, "make_needles(groups) -> capsule"},
+    {"needle_bits", needle_bits, METH_VARARGS,
+     "needle_bits(text, needles) -> int | NotImplemented: bit g: a needle of group g in "
      "text.lower()"},
     {"xxh64_ascii", xxh64_ascii, METH_O, "xxh64_ascii(text) -> int"},
     {"unplain_lines", unplain_lines, METH_O, "unplain_lines(lines) -> indices of lines not plain"},

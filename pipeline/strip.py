@@ -113,30 +113,46 @@ def match_rule(line: str, rules: Sequence[Rule]) -> Rule | None:
 class _Matcher:
     """Finds the first matching rule in file order with few regex calls: the rules
     anchored with `^` as one alternation tried once at the start of the line, the others
-    (rules about how a line ends, which would be slow as `^.{0,400}...$`) one by one; and
-    for a line of a given length only the rules whose `max_chars` admit it."""
+    (rules about how a line ends, which would be slow as `^.{0,400}...$`) one by one; for
+    a line of a given length only the rules whose `max_chars` admit it; and of the
+    anchored ones only those that can start with the line's first character (an
+    alternation per first character, compiled when first needed)."""
 
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
+        self.starts = [_first_chars(r.pattern) for r in rules]
         self.limits = sorted({r.max_chars for r in rules})
         self.tiers = [self._tier(limit) for limit in self.limits]
         self._by_limit = list(zip(self.limits, self.tiers, strict=True))
 
-    def _tier(self, limit: int) -> tuple[re.Pattern[str] | None, list[tuple[int, Rule]],
-                                         tuple[tuple[str, ...], ...]]:
-        parts, loose = [], []
+    def _tier(self, limit: int) -> tuple[dict[str | None, re.Pattern[str] | None],
+                                         list[int], list[tuple[int, Rule]], _Needles]:
+        anchored, loose = [], []
         for k, rule in enumerate(self.rules):
             if rule.max_chars < limit:
                 continue
             if rule.requires or not _anchored(rule.pattern):
                 loose.append((k, rule))
-                continue
-            body = rule.pattern.pattern
-            if not rule.pattern.flags & re.IGNORECASE:
-                body = f"(?-i:{body})"
-            parts.append(f"(?P<r{k}>{body})")
-        head = re.compile("|".join(parts), re.IGNORECASE) if parts else None
-        return head, loose, tuple(rule.requires for _, rule in loose)
+            else:
+                anchored.append(k)
+        return {}, anchored, loose, _Needles(tuple(rule.requires for _, rule in loose))
+
+    def _head(self, tier: tuple, key: str | None) -> re.Pattern[str] | None:
+        """The alternation of the tier's anchored rules that can start with `key` (a
+        lower-case ASCII character; None: any line)."""
+        heads, anchored = tier[0], tier[1]
+        if key not in heads:
+            parts = []
+            for k in anchored:
+                starts = self.starts[k]
+                if key is not None and starts is not None and key not in starts:
+                    continue
+                body = self.rules[k].pattern.pattern
+                if not self.rules[k].pattern.flags & re.IGNORECASE:
+                    body = f"(?-i:{body})"
+                parts.append(f"(?P<r{k}>{body})")
+            heads[key] = re.compile("|".join(parts), re.IGNORECASE) if parts else None
+        return heads[key]
 
     @staticmethod
     @lru_cache(maxsize=8)
@@ -152,11 +168,14 @@ class _Matcher:
                 break
         if tier is None:
             return None
-        head, loose, requires = tier
+        c = norm[:1]
+        key = c.lower() if c.isascii() else None
+        head = tier[0][key] if key in tier[0] else self._head(tier, key)
+        loose, requires = tier[2], tier[3]
         m = head.match(norm) if head is not None else None
         at = int(m.lastgroup[1:]) if m else len(self.rules)  # type: ignore[index]
         if loose and loose[0][0] < at:
-            hits = _requires_met(norm, requires)  # bit j: loose[j]'s pre-check holds
+            hits = requires.bits(norm)  # bit j: loose[j]'s pre-check holds
             for j, (k, rule) in enumerate(loose):
                 if k >= at:
                     break
@@ -165,22 +184,99 @@ class _Matcher:
         return self.rules[at] if m else None
 
 
+def _first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    """The lower-case ASCII characters a line the pattern matches may start with, or None
+    when that could be anything (or the pattern is not anchored with `^`). Generous: a
+    character in the set need not start a match, but every match starts with one."""
+    from re import _constants as C  # type: ignore[attr-defined]
+    from re import _parser as P  # type: ignore[attr-defined]
+
+    def seq_first(seq: list) -> tuple[set[str] | None, bool]:
+        """(first characters or None for any, can the sequence match nothing)"""
+        chars: set[str] = set()
+        for op, av in seq:
+            first, empty = item_first(op, av)
+            if first is None:
+                return None, False
+            chars |= first
+            if not empty:
+                return chars, False
+        return chars, True
+
+    def item_first(op: object, av: object) -> tuple[set[str] | None, bool]:
+        if op is C.LITERAL:
+            return {chr(av)}, False  # type: ignore[arg-type]
+        if op is C.IN:
+            out: set[str] = set()
+            for iop, iav in av:  # type: ignore[attr-defined]
+                if iop is C.LITERAL:
+                    out.add(chr(iav))
+                elif iop is C.RANGE and iav[1] - iav[0] <= 300:
+                    out.update(chr(x) for x in range(iav[0], iav[1] + 1))
+                else:
+                    return None, False  # a category, a negation, a wide range
+            return out, False
+        if op is C.BRANCH:
+            out, empty = set(), False
+            for branch in av[1]:  # type: ignore[index]
+                first, e = seq_first(list(branch))
+                if first is None:
+                    return None, False
+                out |= first
+                empty |= e
+            return out, empty
+        if op is C.SUBPATTERN:
+            return seq_first(list(av[3]))  # type: ignore[index]
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, getattr(C, "POSSESSIVE_REPEAT", None)):
+            low, _, item = av  # type: ignore[misc]
+            first, empty = seq_first(list(item))
+            return first, low == 0 or empty
+        if op is C.AT:
+            return set(), True  # zero-width: ^, $, \b
+        return None, False  # any character, a category, a look-around
+
+    if not _anchored(pattern):
+        return None
+    try:
+        first, empty = seq_first(list(P.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # noqa: BLE001 - unparseable here: try the rule on every line
+        return None
+    if first is None or empty:
+        return None  # an empty match would fit any line
+    keys: set[str] = set()
+    for ch in first:  # every case form the regex may take for it, as ASCII keys
+        for form in (ch, ch.lower(), ch.upper(), ch.casefold()):
+            if len(form) == 1 and form.isascii():
+                keys.add(form.lower())
+    return frozenset(keys)
+
+
 @lru_cache(maxsize=8)
 def _matcher(path: Path | None) -> _Matcher:
     """The matcher of a rules file (hashing the rules to find it costs 36 us a call)."""
     return _Matcher.of(load_rules(path))
 
 
-def _requires_met(norm: str, requires: tuple[tuple[str, ...], ...]) -> int:
-    """Bit j set when the lower-cased line contains one of requires[j] (a rule's
-    `requires`), or requires[j] is empty (no pre-check)."""
-    if _native is not None and len(requires) < 64:
-        bits = _native.contains_each(norm, requires)
-        if bits is not NotImplemented:
-            return bits
-    lower = norm.lower()
-    return sum(1 << j for j, needles in enumerate(requires)
-               if not needles or any(x in lower for x in needles))
+class _Needles:
+    """Rules' `requires` pre-checks: `bits(line)` has bit j set when the lower-cased line
+    contains one of groups[j] (or groups[j] is empty: no pre-check). One C pass over the
+    line for all groups when the extension is built."""
+
+    def __init__(self, groups: tuple[tuple[str, ...], ...]) -> None:
+        self.groups = groups
+        self._c = None
+        if (_native is not None and len(groups) < 64
+                and all(x and x.isascii() and x == x.lower() for g in groups for x in g)):
+            self._c = _native.make_needles(groups)
+
+    def bits(self, norm: str) -> int:
+        if self._c is not None:
+            found = _native.needle_bits(norm, self._c)  # type: ignore[union-attr]
+            if found is not NotImplemented:
+                return found
+        lower = norm.lower()
+        return sum(1 << j for j, needles in enumerate(self.groups)
+                   if not needles or any(x in lower for x in needles))
 
 
 def _anchored(pattern: re.Pattern[str]) -> bool:

@@ -1,12 +1,14 @@
-"""A rule's `requires` is only a pre-check: every line its pattern matches contains one of
-the listed strings, so skipping the others never changes what is removed."""
+"""The boilerplate matcher's shortcuts never change which rule a line gets: a rule's
+`requires` is only a pre-check (every line its pattern matches contains one of the listed
+strings), and the matcher finds, for every line, the first rule in file order whose
+pattern matches it within its `max_chars`, as trying them all one by one would."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from pipeline.strip import load_rules, normalize_line
+from pipeline.strip import load_rules, match_rule, normalize_line
 
 ROOT = Path(__file__).resolve().parents[2]
 BBC = ROOT.parent / "shared" / "corpora" / "bbc"
@@ -47,3 +49,19 @@ def test_every_match_of_a_rule_holds_one_of_its_required_strings() -> None:
         for rule in rules:
             if rule.pattern.search(line):
                 assert any(x in line.lower() for x in rule.requires), (rule.name, line)
+
+
+def test_the_matcher_finds_the_first_rule_in_file_order_that_matches() -> None:
+    rules = load_rules()
+    lines = _lines()
+    # every rule's own kind of line, in upper and lower case, and lines opening with
+    # characters the rules dispatch on (digits, punctuation, non-ASCII)
+    lines += [x for r in rules for x in (r.origin, r.origin.upper(), r.origin.lower())]
+    lines += ["12-month Special Offer", "3 Comments", "© 2025 Example", "(c) Example",
+              "Ÿou have been granted access", "ſign up for our newsletter", "Kelvin",
+              "\u212aelvin", "阅读简体中文版", "— Share this article", "— ", "*** ", "___"]
+    for line in lines:
+        norm = normalize_line(line)
+        expected = next((r for r in rules if norm and len(norm) <= r.max_chars
+                         and r.pattern.search(norm)), None)
+        assert match_rule(line, rules) == expected, line
