@@ -56,10 +56,10 @@ static int append_index(PyObject *list, Py_ssize_t i) {
 
 #define KEY_MAX 24 /* longer tokens are never listed (the longest listed word has 24) */
 
-typedef struct {
+typedef struct { /* 32 bytes: two to a cache line */
     char key[KEY_MAX]; /* zero-padded; an empty slot has key[0] == 0 */
-    int64_t value;
-    PyObject *word; /* the mapping's own key object, handed out as the token */
+    int32_t value;
+    int32_t word; /* index of the mapping's own key object, handed out as the token */
 } WordSlot;
 
 typedef struct {
@@ -72,6 +72,8 @@ typedef struct {
  * one (13 MB for 333k words) does not: a look-up tries the small one first. */
 typedef struct {
     WordHash hot, all;
+    PyObject **words; /* the key objects, by WordSlot.word */
+    Py_ssize_t n_words;
 } WordTable;
 
 static uint64_t fmix64(uint64_t x) { /* MurmurHash3's finalizer: every bit mixes */
@@ -99,25 +101,21 @@ static int word_hash_init(WordHash *h, Py_ssize_t n) {
     return h->slots ? 0 : -1;
 }
 
-static void word_hash_put(WordHash *h, const char *key, int64_t value, PyObject *word) {
+static void word_hash_put(WordHash *h, const char *key, int32_t value, int32_t word) {
     uint64_t i = key_hash(key) & h->mask;
     while (h->slots[i].key[0]) i = (i + 1) & h->mask; /* a dict's keys are distinct */
     memcpy(h->slots[i].key, key, KEY_MAX);
     h->slots[i].value = value;
-    h->slots[i].word = Py_NewRef(word);
-}
-
-static void word_hash_free(WordHash *h) {
-    if (!h->slots) return;
-    for (uint64_t i = 0; i <= h->mask; i++) Py_XDECREF(h->slots[i].word);
-    PyMem_Free(h->slots);
+    h->slots[i].word = word;
 }
 
 static void word_table_free(PyObject *capsule) {
     WordTable *t = (WordTable *)PyCapsule_GetPointer(capsule, "newsclean.WordTable");
     if (t) {
-        word_hash_free(&t->hot);
-        word_hash_free(&t->all);
+        for (Py_ssize_t k = 0; k < t->n_words; k++) Py_DECREF(t->words[k]);
+        PyMem_Free(t->words);
+        PyMem_Free(t->hot.slots);
+        PyMem_Free(t->all.slots);
         PyMem_Free(t);
     }
 }
@@ -135,7 +133,9 @@ static PyObject *make_word_table(PyObject *self, PyObject *args) {
         PyMem_Free(t);
         return NULL;
     }
-    if (word_hash_init(&t->all, PyDict_Size(mapping)) < 0 || word_hash_init(&t->hot, hot) < 0) {
+    t->words = PyMem_Calloc(PyDict_Size(mapping) + 1, sizeof(PyObject *));
+    if (!t->words || word_hash_init(&t->all, PyDict_Size(mapping)) < 0 ||
+        word_hash_init(&t->hot, hot) < 0) {
         Py_DECREF(capsule);
         return PyErr_NoMemory();
     }
@@ -149,16 +149,23 @@ static PyObject *make_word_table(PyObject *self, PyObject *args) {
             Py_DECREF(capsule);
             return NULL;
         }
-        int64_t v = PyLong_AsLongLong(value);
+        long long v = PyLong_AsLongLong(value);
         if (v == -1 && PyErr_Occurred()) {
+            Py_DECREF(capsule);
+            return NULL;
+        }
+        if (v < 0 || v > INT32_MAX) {
+            PyErr_SetString(PyExc_ValueError, "word table values must fit 31 bits");
             Py_DECREF(capsule);
             return NULL;
         }
         char k[KEY_MAX] = {0};
         memcpy(k, PyUnicode_DATA(key), PyUnicode_GET_LENGTH(key));
-        word_hash_put(&t->all, k, v, key);
+        int32_t w = (int32_t)t->n_words;
+        t->words[t->n_words++] = Py_NewRef(key);
+        word_hash_put(&t->all, k, (int32_t)v, w);
         if ((v >> 3) >= 1 && (v >> 3) <= hot && n_hot < hot) {
-            word_hash_put(&t->hot, k, v, key);
+            word_hash_put(&t->hot, k, (int32_t)v, w);
             n_hot++;
         }
     }
@@ -183,10 +190,10 @@ static const WordSlot *word_lookup(const WordTable *t, const char *key) {
 
 /* ------------------------------------------------------------------ pair table */
 
-typedef struct {
-    int64_t key; /* -1: empty */
-    int64_t index;
-} PairSlot;
+/* A pair slot: its code << 20 | its position (codes < 2^44, positions < 2^20); 0: empty
+ * (a listed pair's code is never 0: word ids start at 1). */
+typedef uint64_t PairSlot;
+#define PAIR_INDEX_BITS 20
 
 typedef struct {
     PairSlot *slots;
@@ -201,29 +208,25 @@ typedef struct {
 static int pair_hash_init(PairHash *h, Py_ssize_t n) {
     uint64_t cap = 16;
     while (cap < (uint64_t)n + (uint64_t)n / 2 + 16) cap <<= 1;
-    h->slots = PyMem_Malloc(cap * sizeof(PairSlot));
-    if (!h->slots) return -1;
-    for (uint64_t i = 0; i < cap; i++) h->slots[i].key = -1;
+    h->slots = PyMem_Calloc(cap, sizeof(PairSlot));
     h->mask = cap - 1;
-    return 0;
+    return h->slots ? 0 : -1;
 }
 
 /* Put code -> index unless the code is there already (its first index stays). */
 static void pair_hash_put(PairHash *h, int64_t code, int64_t index) {
     uint64_t i = fmix64((uint64_t)code) & h->mask;
-    while (h->slots[i].key != -1 && h->slots[i].key != code) i = (i + 1) & h->mask;
-    if (h->slots[i].key == -1) {
-        h->slots[i].key = code;
-        h->slots[i].index = index;
-    }
+    while (h->slots[i] && (int64_t)(h->slots[i] >> PAIR_INDEX_BITS) != code) i = (i + 1) & h->mask;
+    if (!h->slots[i]) h->slots[i] = (uint64_t)code << PAIR_INDEX_BITS | (uint64_t)index;
 }
 
 static int64_t pair_hash_get(const PairHash *h, int64_t code) {
     uint64_t i = fmix64((uint64_t)code) & h->mask;
     for (;;) {
-        const PairSlot *slot = &h->slots[i];
-        if (slot->key == code) return slot->index;
-        if (slot->key == -1) return -1;
+        PairSlot slot = h->slots[i];
+        if (!slot) return -1;
+        if ((int64_t)(slot >> PAIR_INDEX_BITS) == code)
+            return (int64_t)(slot & ((1ULL << PAIR_INDEX_BITS) - 1));
         i = (i + 1) & h->mask;
     }
 }
@@ -248,6 +251,16 @@ static PyObject *make_pair_table(PyObject *self, PyObject *args) {
     const int64_t *codes = (const int64_t *)buf.buf;
     const int64_t *hot_codes = (const int64_t *)hot.buf;
     PyObject *capsule = NULL;
+    if (n >= (1 << PAIR_INDEX_BITS)) {
+        PyErr_SetString(PyExc_ValueError, "make_pair_table: at most 2^20 codes");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (codes[k] <= 0 || codes[k] >= (1LL << (64 - PAIR_INDEX_BITS))) {
+            PyErr_SetString(PyExc_ValueError, "make_pair_table: codes must be 1 to 2^44 - 1");
+            goto done;
+        }
+    }
     PairTable *t = PyMem_Calloc(1, sizeof(PairTable));
     if (!t || pair_hash_init(&t->all, n) < 0 || pair_hash_init(&t->hot, n_hot) < 0) {
         if (t) {
@@ -381,7 +394,7 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
                 i++;
             }
         }
-        PyObject *tok = slot ? Py_NewRef(slot->word) : PyUnicode_Substring(text, start, i);
+        PyObject *tok = slot ? Py_NewRef(wt->words[slot->word]) : PyUnicode_Substring(text, start, i);
         if (!tok || PyList_Append(tokens, tok) < 0) {
             Py_XDECREF(tok);
             goto done;
