@@ -295,6 +295,29 @@ static int32_t pair_lookup(const PairTable *t, int64_t code) {
 
 /* ------------------------------------------------------------------ scan_tokens */
 
+/* numpy's pairwise summation of float64 (the order np.sum adds in, started from the
+ * additive identity): the same sum, bit for bit, as numpy gives for the same values. */
+static double pairwise_sum(const double *a, Py_ssize_t n) {
+    if (n < 8) {
+        double res = -0.0;
+        for (Py_ssize_t i = 0; i < n; i++) res += a[i];
+        return res;
+    }
+    if (n <= 128) {
+        double r[8];
+        for (int j = 0; j < 8; j++) r[j] = a[j];
+        Py_ssize_t i;
+        for (i = 8; i < n - (n % 8); i += 8)
+            for (int j = 0; j < 8; j++) r[j] += a[i + j];
+        double res = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+        for (; i < n; i++) res += a[i];
+        return res;
+    }
+    Py_ssize_t n2 = n / 2;
+    n2 -= n2 % 8;
+    return pairwise_sum(a, n2) + pairwise_sum(a + n2, n - n2);
+}
+
 #define IS_ALNUM(c) ((c) < 128 && (((c) >= 'a' && (c) <= 'z') || ((c) >= 'A' && (c) <= 'Z') || \
                                    ((c) >= '0' && (c) <= '9')))
 #define IS_JOINER(c) ((c) == '-' || (c) == '\'' || (c) == '.' || (c) == 0x2019)
@@ -322,26 +345,33 @@ static int bytes_grow(Bytes *b, Py_ssize_t extra) {
     return 0;
 }
 
-/* scan_tokens(text, words, pairs, base, common) ->
- *     (tokens, found, common_pairs, starts)
+/* scan_tokens(text, words, pairs, base, common, pmi, both_common) ->
+ *     (tokens, pmi_sum, common_pairs, unseen_pairs, starts)
  *
  * text: the paragraph, lower-cased, ’ as '. Tokens are those of
  *   unspin._TOKENS = [A-Za-z0-9]+(?:[-'’.][A-Za-z0-9]+)*|[^\sA-Za-z0-9]+
  * words: make_word_table(token -> (id << 3) | lexicon flags); an unlisted token is 0.
  * pairs: make_pair_table(listed pair codes id_a * base + id_b).
  * common: bytes, common[id] != 0 for a common word.
- * Returns the tokens (a list of str: the table's own objects for listed words), the
- * positions in the pair table of the adjacent pairs it lists (int32, in text order), the
- * number of adjacent pairs of two common words, and the token indices where a lexicon
- * phrase may start (a one-word phrase, or a longer phrase's first word followed by a word
- * that is some longer phrase's second), ascending.
+ * pmi, both_common: float64 and bytes, per listed pair (by its position in the pair table):
+ *   its pointwise mutual information, and whether both its words are common.
+ * Returns the tokens (a list of str: the table's own objects for listed words), the sum of
+ * the listed adjacent pairs' PMI (added as numpy's sum adds them, in text order), the
+ * number of adjacent pairs of two common words and how many of those are not listed, and
+ * the token indices where a lexicon phrase may start (a one-word phrase, or a longer
+ * phrase's first word followed by a word that is some longer phrase's second), ascending.
  */
 static PyObject *scan_tokens(PyObject *self, PyObject *args) {
     PyObject *text, *words_cap, *pairs_cap;
     long long base;
-    Py_buffer common;
-    if (!PyArg_ParseTuple(args, "UOOLy*", &text, &words_cap, &pairs_cap, &base, &common))
+    Py_buffer common, pmi_b, both_b;
+    if (!PyArg_ParseTuple(args, "UOOLy*y*y*", &text, &words_cap, &pairs_cap, &base, &common,
+                          &pmi_b, &both_b))
         return NULL;
+    const double *pmi = pmi_b.buf;
+    const unsigned char *both_common = both_b.buf;
+    Py_ssize_t n_listed = pmi_b.len / (Py_ssize_t)sizeof(double);
+    long long unseen = 0;
     PyObject *result = NULL, *starts = NULL, *tokens = NULL;
     Bytes found = {0}, codes = {0};
     const WordTable *wt = PyCapsule_GetPointer(words_cap, "newsclean.WordTable");
@@ -418,10 +448,11 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
             if (a < n_common && b < n_common && is_common[a] && is_common[b]) common_pairs++;
             if (a > 0 && b > 0) {
                 int32_t at = pair_lookup(pt, a * base + b);
-                if (at >= 0) {
-                    if (bytes_grow(&found, sizeof(int32_t)) < 0) goto done;
-                    memcpy(found.data + found.len, &at, sizeof(at));
-                    found.len += sizeof(at);
+                if (at >= 0 && at < n_listed && at < both_b.len) {
+                    if (bytes_grow(&found, sizeof(double)) < 0) goto done;
+                    memcpy(found.data + found.len, &pmi[at], sizeof(double));
+                    found.len += sizeof(double);
+                    unseen -= both_common[at] != 0;
                 }
             }
         }
@@ -433,14 +464,17 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
             }
         }
     }
-    result = Py_BuildValue("Oy#LO", tokens, found.data ? found.data : "", found.len,
-                           common_pairs, starts);
+    double pmi_sum = pairwise_sum((const double *)found.data, found.len / (Py_ssize_t)sizeof(double));
+    result = Py_BuildValue("OdLLO", tokens, 0.0 + pmi_sum, common_pairs, common_pairs + unseen,
+                           starts);
 done:
     Py_XDECREF(tokens);
     Py_XDECREF(starts);
     PyMem_Free(found.data);
     PyMem_Free(codes.data);
     PyBuffer_Release(&common);
+    PyBuffer_Release(&pmi_b);
+    PyBuffer_Release(&both_b);
     return result;
 }
 
@@ -1260,7 +1294,8 @@ static PyMethodDef methods[] = {
     {"make_word_table", make_word_table, METH_VARARGS, "make_word_table(dict[str, int])"},
     {"make_pair_table", make_pair_table, METH_VARARGS, "make_pair_table(bytes of int64)"},
     {"scan_tokens", scan_tokens, METH_VARARGS,
-     "scan_tokens(text, words, pairs, base, common) -> (tokens, found, common_pairs, starts)"},
+     "scan_tokens(text, words, pairs, base, common, pmi, both_common) -> "
+     "(tokens, pmi_sum, common_pairs, unseen_pairs, starts)"},
     {"line_key", line_key, METH_VARARGS, "line_key(line, max_words) -> int | None | NotImplemented"},
     {"normalize_line", normalize_line, METH_O, "normalize_line(line) -> str"},
     {"fingerprint", fingerprint, METH_VARARGS,

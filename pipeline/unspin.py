@@ -359,7 +359,7 @@ _REGEX_TELLS: tuple[tuple[re.Pattern[str], str, str], ...] = (
     (re.compile(r"\b(\d+)-12 months\b"), r"\1-year", "spinner tell: year -> 12 months"),
 )
 # Cheap pre-check: a paragraph without any of these cannot match a regex tell.
-_TELL_HINT = re.compile(r"[{]|U\.Ok|-12 months")
+_TELL_HINTS = ("{", "U.Ok", "-12 months")
 
 
 # ------------------------------------------------------------------ core scan
@@ -392,7 +392,7 @@ _HOT_PAIRS = 16384
 
 
 @lru_cache(maxsize=4)
-def _native_tables(path: Path | None) -> tuple[object, object, int, bytes]:
+def _native_tables(path: Path | None) -> tuple[object, object, int, bytes, bytes, bytes]:
     """The compiled pass's tables: token codes and listed pairs as C hash tables."""
     assert _native is not None
     tables = _tables()
@@ -408,7 +408,9 @@ def _native_tables(path: Path | None) -> tuple[object, object, int, bytes]:
     return (_native.make_word_table(_token_codes(path), _HOT_WORDS),
             _native.make_pair_table(tables.codes.tobytes(),
                                     np.array(hot, dtype=np.int64).tobytes()),
-            tables.base, tables.common.astype(np.uint8).tobytes())
+            tables.base, tables.common.astype(np.uint8).tobytes(),
+            np.ascontiguousarray(tables.pmi, dtype=np.float64).tobytes(),
+            tables.both_common.astype(np.uint8).tobytes())
 
 
 def _token_pass(lowered: str, path: Path | None, report: SpinReport
@@ -422,17 +424,15 @@ def _token_pass(lowered: str, path: Path | None, report: SpinReport
     """
     if _native is None:
         return _token_pass_py(lowered, path, report)
-    words, pairs, base, common = _native_tables(path)
-    toks, found, common_pairs, starts = _native.scan_tokens(lowered, words, pairs, base, common)
+    toks, pmi_sum, common_pairs, unseen_pairs, starts = _native.scan_tokens(
+        lowered, *_native_tables(path))
     n = len(toks)
     report.words = n
     report.word_pairs = max(n - 1, 0)
     if n > 1:
-        tables = _tables()
-        at = np.frombuffer(found, dtype=np.int32)
-        report.pmi_sum = float(tables.pmi[at].sum())
+        report.pmi_sum = pmi_sum
         report.common_pairs = common_pairs
-        report.unseen_pairs = common_pairs - int(np.count_nonzero(tables.both_common[at]))
+        report.unseen_pairs = unseen_pairs
     return toks, starts
 
 
@@ -476,7 +476,7 @@ def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport
     """
     report = SpinReport()
     sites: list[_Site] = []
-    if _TELL_HINT.search(paragraph):
+    if any(hint in paragraph for hint in _TELL_HINTS):
         for pattern, repl, reason in _REGEX_TELLS:
             for m in pattern.finditer(paragraph):
                 sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
