@@ -379,8 +379,17 @@ def _start_near_footer(lines: list[str], classes: list[tuple[str, str] | None], 
 def _repeated_suffixes(lines: Sequence[str]) -> tuple[str, ...]:
     """Site names of leaked page titles: the `<Title> | <Site>` suffixes that recur."""
     found = Counter(m.group(1).strip() for line in lines
-                    if _may_be_leaked(line) and (m := _SUFFIX.match(normalize_line(line))))
+                    if _may_be_leaked(line) and (m := _suffix(normalize_line(line))))
     return tuple(name for name, n in found.items() if n >= 2)
+
+
+def _suffix(norm: str) -> re.Match[str] | None:
+    """`_SUFFIX.match(norm)`, skipping the lines it cannot match: a normalised line holds
+    single spaces, so its separator stands within the last 62 characters (space, site name
+    of at most 60) and at most 201 from the start (title of at most 200, space)."""
+    if not 14 <= len(norm) <= 263 or not any(sep in norm[-62:] for sep in "|–—-"):
+        return None
+    return _SUFFIX.match(norm)
 
 
 # a leaked page title needs one of these between title and site name (a cheap pre-check)

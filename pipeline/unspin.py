@@ -214,7 +214,7 @@ class _Index:
     """Lexicon phrases: one-word phrases by word, longer ones by their first two words."""
 
     single: dict[str, _Phrase]
-    multi: dict[str, tuple[_Phrase, ...]]  # "w1 w2" -> phrases, longest first
+    multi: dict[tuple[str, str], tuple[_Phrase, ...]]  # (w1, w2) -> phrases, longest first
     multi_first: frozenset[str]  # first and second words of the longer phrases
     multi_second: frozenset[str]
 
@@ -225,7 +225,7 @@ def _phrase_index(path: Path | None) -> _Index:
     for e in load_lexicon(path):
         grouped.setdefault(_words(e.spun), []).append(e)
     single: dict[str, _Phrase] = {}
-    multi: dict[str, list[_Phrase]] = {}
+    multi: dict[tuple[str, str], list[_Phrase]] = {}
     for words, entries in grouped.items():
         if not words:
             continue
@@ -234,11 +234,10 @@ def _phrase_index(path: Path | None) -> _Index:
         if len(words) == 1:
             single[words[0]] = phrase
         else:
-            multi.setdefault(words[0] + " " + words[1], []).append(phrase)
+            multi.setdefault((words[0], words[1]), []).append(phrase)
     return _Index(single, {k: tuple(sorted(v, key=lambda p: (-len(p.words), p.words)))
                            for k, v in multi.items()},
-                  frozenset(k.partition(" ")[0] for k in multi),
-                  frozenset(k.partition(" ")[2] for k in multi))
+                  frozenset(k[0] for k in multi), frozenset(k[1] for k in multi))
 
 
 @lru_cache(maxsize=1)
@@ -467,7 +466,8 @@ def _token_pass_py(lowered: str, path: Path | None, report: SpinReport
     return toks, np.union1d(np.flatnonzero(coded & _SINGLE), pairs).tolist()
 
 
-def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport]:
+def _scan(paragraph: str, config: UnspinConfig, repairs: bool = True
+          ) -> tuple[list[_Site], SpinReport]:
     """Find tells and improbable pairs in one paragraph, with the repair each suggests.
 
     Cheap on clean text: one tokenising pass (`_token_pass`: every token's bigram-model
@@ -484,7 +484,7 @@ def _scan(paragraph: str, config: UnspinConfig) -> tuple[list[_Site], SpinReport
     index = _phrase_index(config.lexicon_path)
     toks, starts = _token_pass(paragraph.lower().replace("’", "'"), config.lexicon_path, report)
     if starts:
-        _lexicon_sites(toks, starts, index, config, sites)
+        _lexicon_sites(toks, starts, index, config, sites, repairs)
     for st in sites:
         if st.tell:
             report.tells += 1
@@ -524,7 +524,7 @@ def _matches(toks: list[str], starts: list[int], index: _Index
         if i < done:
             continue
         match = None
-        for ph in multi.get(toks[i] + " " + toks[i + 1], ()) if i + 1 < n_toks else ():
+        for ph in multi.get((toks[i], toks[i + 1]), ()) if i + 1 < n_toks else ():
             if tuple(toks[i:i + len(ph.words)]) == ph.words:
                 match = ph
                 break
@@ -549,9 +549,11 @@ def _context(toks: list[str], i: int, n: int, last: tuple[int, str]
 
 
 def _lexicon_sites(toks: list[str], starts: list[int], index: _Index, config: UnspinConfig,
-                   sites: list[_Site]) -> None:
+                   sites: list[_Site], repairs: bool = True) -> None:
     """Lexicon phrases in a paragraph's tokens (`starts`: where one may begin, in order):
-    tells, and candidates that fit far better."""
+    tells, and candidates that fit far better. `repairs`: also the candidates that fit
+    only well enough to be put back (`repair_margin`), which are no evidence of spinning;
+    scoring alone leaves them out."""
     last: tuple[int, str] = (-1, "")  # (token index, original word) of the last repair
     for i, match in _matches(toks, starts, index):
         n = len(match.words)
@@ -561,9 +563,11 @@ def _lexicon_sites(toks: list[str], starts: list[int], index: _Index, config: Un
         if prev is None and right is None and not entry.tell:
             gain = 0.0  # no neighbour to judge by: unigram frequency alone is no evidence
         if entry.tell or gain >= min(config.margin, config.repair_margin):
-            sites.append(_Site(-1, -1, " ".join(match.words), entry.original, entry.tell,
-                               gain, entry.origin, (i, i + n),
-                               entry.tell or gain >= config.margin))
+            evidence = entry.tell or gain >= config.margin
+            if repairs or evidence:
+                sites.append(_Site(-1, -1, " ".join(match.words), entry.original, entry.tell,
+                                   gain, entry.origin, (i, i + n), evidence))
+            # the next phrase is judged next to the repaired words either way
             last = (i + n - 1, words[-1] if words else "")
 
 
@@ -649,12 +653,12 @@ def _finish(report: SpinReport, config: UnspinConfig) -> SpinReport:
 
 def score_paragraph(paragraph: str, config: UnspinConfig = DEFAULT_UNSPIN_CONFIG) -> SpinReport:
     """Spin evidence and score (points per 100 words) for one paragraph."""
-    return _finish(_scan(paragraph, config)[1], config)
+    return _finish(_scan(paragraph, config, repairs=False)[1], config)
 
 
 def spin_score(text: str, config: UnspinConfig = DEFAULT_UNSPIN_CONFIG) -> tuple[float, int]:
     """(spin score, number of tells + improbable pairs) for a text (one paragraph a line)."""
-    report = _finish(_scan(_join(text.split("\n")), config)[1], config)
+    report = _finish(_scan(_join(text.split("\n")), config, repairs=False)[1], config)
     return report.score, report.tells + report.pairs
 
 
@@ -735,7 +739,7 @@ def unspin_articles(articles: list[Article], config: UnspinConfig = DEFAULT_UNSP
     """
     for art in articles:
         text = _join(art.paragraphs)
-        sites, report = _scan(text, config)
+        sites, report = _scan(text, config, repairs=False)  # repairs: `_document_sites`
         _finish(report, config)
         art.spin_score = round(report.score, 4)
         art.spun = is_spun(report, config)
