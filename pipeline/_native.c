@@ -200,9 +200,13 @@ typedef struct {
     uint64_t mask;
 } PairHash;
 
-/* As the word table: every listed pair, and the most frequent pairs alone. */
+/* As the word table: every listed pair, and the most frequent pairs alone. A slot holds
+ * the pair's own position in pmi and both_common, where the frequent pairs come first
+ * (their values share a few cache lines). */
 typedef struct {
     PairHash hot, all;
+    double *pmi;
+    unsigned char *both_common;
 } PairTable;
 
 static int pair_hash_init(PairHash *h, Py_ssize_t n) {
@@ -231,28 +235,38 @@ static int64_t pair_hash_get(const PairHash *h, int64_t code) {
     }
 }
 
-static void pair_table_free(PyObject *capsule) {
-    PairTable *t = (PairTable *)PyCapsule_GetPointer(capsule, "newsclean.PairTable");
-    if (t) {
-        PyMem_Free(t->hot.slots);
-        PyMem_Free(t->all.slots);
-        PyMem_Free(t);
-    }
+static void pair_table_release(PairTable *t) {
+    if (!t) return;
+    PyMem_Free(t->hot.slots);
+    PyMem_Free(t->all.slots);
+    PyMem_Free(t->pmi);
+    PyMem_Free(t->both_common);
+    PyMem_Free(t);
 }
 
-/* make_pair_table(codes: bytes of int64 >= 0, hot: bytes of int64) -> capsule mapping a
- * code to its position in `codes` (the first, if a code is listed twice). The codes of
- * `hot` (listed ones) also go in the small table. */
+static void pair_table_free(PyObject *capsule) {
+    pair_table_release((PairTable *)PyCapsule_GetPointer(capsule, "newsclean.PairTable"));
+}
+
+/* make_pair_table(codes, hot, pmi, both_common) -> capsule: the listed pairs `codes`
+ * (int64, 1 to 2^44 - 1, distinct) with their PMI (float64) and whether both words are
+ * common (bytes), by position; the codes of `hot` (int64; listed ones) also go in the
+ * small table. */
 static PyObject *make_pair_table(PyObject *self, PyObject *args) {
-    Py_buffer buf, hot;
-    if (!PyArg_ParseTuple(args, "y*y*", &buf, &hot)) return NULL;
+    Py_buffer buf, hot, pmi_b, both_b;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*", &buf, &hot, &pmi_b, &both_b)) return NULL;
     Py_ssize_t n = buf.len / (Py_ssize_t)sizeof(int64_t);
     Py_ssize_t n_hot = hot.len / (Py_ssize_t)sizeof(int64_t);
     const int64_t *codes = (const int64_t *)buf.buf;
     const int64_t *hot_codes = (const int64_t *)hot.buf;
+    const double *pmi = (const double *)pmi_b.buf;
+    const unsigned char *both = (const unsigned char *)both_b.buf;
     PyObject *capsule = NULL;
-    if (n >= (1 << PAIR_INDEX_BITS)) {
-        PyErr_SetString(PyExc_ValueError, "make_pair_table: at most 2^20 codes");
+    PairTable *t = NULL;
+    if (n >= (1 << PAIR_INDEX_BITS) || pmi_b.len != n * (Py_ssize_t)sizeof(double) ||
+        both_b.len != n) {
+        PyErr_SetString(PyExc_ValueError,
+                        "make_pair_table: at most 2^20 codes, one PMI and flag each");
         goto done;
     }
     for (Py_ssize_t k = 0; k < n; k++) {
@@ -261,30 +275,42 @@ static PyObject *make_pair_table(PyObject *self, PyObject *args) {
             goto done;
         }
     }
-    PairTable *t = PyMem_Calloc(1, sizeof(PairTable));
-    if (!t || pair_hash_init(&t->all, n) < 0 || pair_hash_init(&t->hot, n_hot) < 0) {
-        if (t) {
-            PyMem_Free(t->all.slots);
-            PyMem_Free(t->hot.slots);
-            PyMem_Free(t);
-        }
+    t = PyMem_Calloc(1, sizeof(PairTable));
+    PairHash where = {0}; /* code -> position in `codes` */
+    if (!t || pair_hash_init(&t->all, n) < 0 || pair_hash_init(&t->hot, n_hot) < 0 ||
+        pair_hash_init(&where, n) < 0 || !(t->pmi = PyMem_Malloc((n + 1) * sizeof(double))) ||
+        !(t->both_common = PyMem_Malloc(n + 1))) {
+        PyMem_Free(where.slots);
+        pair_table_release(t);
         PyErr_NoMemory();
         goto done;
     }
-    for (Py_ssize_t k = 0; k < n; k++) pair_hash_put(&t->all, codes[k], k);
+    for (Py_ssize_t k = 0; k < n; k++) pair_hash_put(&where, codes[k], k);
+    Py_ssize_t next = 0; /* the frequent pairs get the first positions */
     for (Py_ssize_t k = 0; k < n_hot; k++) {
-        int64_t at = pair_hash_get(&t->all, hot_codes[k]);
-        if (at >= 0) pair_hash_put(&t->hot, hot_codes[k], at);
+        int64_t at = pair_hash_get(&where, hot_codes[k]);
+        if (at < 0 || pair_hash_get(&t->hot, hot_codes[k]) >= 0) continue;
+        t->pmi[next] = pmi[at];
+        t->both_common[next] = both[at];
+        pair_hash_put(&t->hot, hot_codes[k], next);
+        pair_hash_put(&t->all, hot_codes[k], next);
+        next++;
     }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        if (pair_hash_get(&t->all, codes[k]) >= 0) continue;
+        t->pmi[next] = pmi[k];
+        t->both_common[next] = both[k];
+        pair_hash_put(&t->all, codes[k], next);
+        next++;
+    }
+    PyMem_Free(where.slots);
     capsule = PyCapsule_New(t, "newsclean.PairTable", pair_table_free);
-    if (!capsule) {
-        PyMem_Free(t->all.slots);
-        PyMem_Free(t->hot.slots);
-        PyMem_Free(t);
-    }
+    if (!capsule) pair_table_release(t);
 done:
     PyBuffer_Release(&buf);
     PyBuffer_Release(&hot);
+    PyBuffer_Release(&pmi_b);
+    PyBuffer_Release(&both_b);
     return capsule;
 }
 
@@ -345,16 +371,15 @@ static int bytes_grow(Bytes *b, Py_ssize_t extra) {
     return 0;
 }
 
-/* scan_tokens(text, words, pairs, base, common, pmi, both_common) ->
+/* scan_tokens(text, words, pairs, base, common) ->
  *     (tokens, pmi_sum, common_pairs, unseen_pairs, starts)
  *
  * text: the paragraph, lower-cased, ’ as '. Tokens are those of
  *   unspin._TOKENS = [A-Za-z0-9]+(?:[-'’.][A-Za-z0-9]+)*|[^\sA-Za-z0-9]+
  * words: make_word_table(token -> (id << 3) | lexicon flags); an unlisted token is 0.
- * pairs: make_pair_table(listed pair codes id_a * base + id_b).
+ * pairs: make_pair_table(listed pair codes id_a * base + id_b, ..., their PMI, whether both
+ *   words are common).
  * common: bytes, common[id] != 0 for a common word.
- * pmi, both_common: float64 and bytes, per listed pair (by its position in the pair table):
- *   its pointwise mutual information, and whether both its words are common.
  * Returns the tokens (a list of str: the table's own objects for listed words), the sum of
  * the listed adjacent pairs' PMI (added as numpy's sum adds them, in text order), the
  * number of adjacent pairs of two common words and how many of those are not listed, and
@@ -364,13 +389,9 @@ static int bytes_grow(Bytes *b, Py_ssize_t extra) {
 static PyObject *scan_tokens(PyObject *self, PyObject *args) {
     PyObject *text, *words_cap, *pairs_cap;
     long long base;
-    Py_buffer common, pmi_b, both_b;
-    if (!PyArg_ParseTuple(args, "UOOLy*y*y*", &text, &words_cap, &pairs_cap, &base, &common,
-                          &pmi_b, &both_b))
+    Py_buffer common;
+    if (!PyArg_ParseTuple(args, "UOOLy*", &text, &words_cap, &pairs_cap, &base, &common))
         return NULL;
-    const double *pmi = pmi_b.buf;
-    const unsigned char *both_common = both_b.buf;
-    Py_ssize_t n_listed = pmi_b.len / (Py_ssize_t)sizeof(double);
     long long unseen = 0;
     PyObject *result = NULL, *starts = NULL, *tokens = NULL;
     Bytes found = {0}, codes = {0};
@@ -448,11 +469,11 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
             if (a < n_common && b < n_common && is_common[a] && is_common[b]) common_pairs++;
             if (a > 0 && b > 0) {
                 int32_t at = pair_lookup(pt, a * base + b);
-                if (at >= 0 && at < n_listed && at < both_b.len) {
+                if (at >= 0) {
                     if (bytes_grow(&found, sizeof(double)) < 0) goto done;
-                    memcpy(found.data + found.len, &pmi[at], sizeof(double));
+                    memcpy(found.data + found.len, &pt->pmi[at], sizeof(double));
                     found.len += sizeof(double);
-                    unseen -= both_common[at] != 0;
+                    unseen -= pt->both_common[at] != 0;
                 }
             }
         }
@@ -473,8 +494,6 @@ done:
     PyMem_Free(found.data);
     PyMem_Free(codes.data);
     PyBuffer_Release(&common);
-    PyBuffer_Release(&pmi_b);
-    PyBuffer_Release(&both_b);
     return result;
 }
 
@@ -1292,9 +1311,10 @@ static PyObject *collapse_utf8(PyObject *self, PyObject *arg) {
 
 static PyMethodDef methods[] = {
     {"make_word_table", make_word_table, METH_VARARGS, "make_word_table(dict[str, int])"},
-    {"make_pair_table", make_pair_table, METH_VARARGS, "make_pair_table(bytes of int64)"},
+    {"make_pair_table", make_pair_table, METH_VARARGS,
+     "make_pair_table(codes, hot, pmi, both_common)"},
     {"scan_tokens", scan_tokens, METH_VARARGS,
-     "scan_tokens(text, words, pairs, base, common, pmi, both_common) -> "
+     "scan_tokens(text, words, pairs, base, common) -> "
      "(tokens, pmi_sum, common_pairs, unseen_pairs, starts)"},
     {"line_key", line_key, METH_VARARGS, "line_key(line, max_words) -> int | None | NotImplemented"},
     {"normalize_line", normalize_line, METH_O, "normalize_line(line) -> str"},

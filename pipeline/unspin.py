@@ -391,7 +391,7 @@ _HOT_PAIRS = 16384
 
 
 @lru_cache(maxsize=4)
-def _native_tables(path: Path | None) -> tuple[object, object, int, bytes, bytes, bytes]:
+def _native_tables(path: Path | None) -> tuple[object, object, int, bytes]:
     """The compiled pass's tables: token codes and listed pairs as C hash tables."""
     assert _native is not None
     tables = _tables()
@@ -404,12 +404,18 @@ def _native_tables(path: Path | None) -> tuple[object, object, int, bytes, bytes
             hot.append(ids[a] * tables.base + ids[b])
             if len(hot) == _HOT_PAIRS:
                 break
-    return (_native.make_word_table(_token_codes(path), _HOT_WORDS),
-            _native.make_pair_table(tables.codes.tobytes(),
-                                    np.array(hot, dtype=np.int64).tobytes()),
-            tables.base, tables.common.astype(np.uint8).tobytes(),
-            np.ascontiguousarray(tables.pmi, dtype=np.float64).tobytes(),
-            tables.both_common.astype(np.uint8).tobytes())
+    # A word's id matters only through the listed pairs and the common-word flags, so
+    # the C table holds just the words of listed pairs, the common words and the lexicon's
+    # (24k of 333k: the table stays in the CPU cache); any other word is 0 there, as
+    # good as its id.
+    relevant = {w for pair in bi for w in pair.split(" ")} | {
+        w for w, k in ids.items() if tables.common[k]}
+    codes = {w: c for w, c in _token_codes(path).items() if c & 7 or w in relevant}
+    return (_native.make_word_table(codes, _HOT_WORDS),
+            _native.make_pair_table(tables.codes.tobytes(), np.array(hot, dtype=np.int64).tobytes(),
+                                    np.ascontiguousarray(tables.pmi, dtype=np.float64).tobytes(),
+                                    tables.both_common.astype(np.uint8).tobytes()),
+            tables.base, tables.common.astype(np.uint8).tobytes())
 
 
 def _token_pass(lowered: str, path: Path | None, report: SpinReport
