@@ -70,11 +70,7 @@ typedef struct {
 /* Two open-addressing tables: every word, and the most frequent words alone. News text
  * is mostly frequent words, and their small table stays in the CPU cache where the big
  * one (13 MB for 333k words) does not: a look-up tries the small one first. */
-typedef struct {
-    WordHash hot, all;
-    PyObject **words; /* the key objects, by WordSlot.word */
-    Py_ssize_t n_words;
-} WordTable;
+typedef struct WordTable WordTable;
 
 static uint64_t fmix64(uint64_t x) { /* MurmurHash3's finalizer: every bit mixes */
     x ^= x >> 33;
@@ -92,6 +88,52 @@ static uint64_t key_hash(const char *key) {
     memcpy(&c, key + 16, 8);
     return fmix64(a * 0x9E3779B97F4A7C15ULL + b * 0xC2B2AE3D27D4EB4FULL + c * 0x165667B19E3779F9ULL);
 }
+
+/* A pair slot: its code << 20 | its position (codes < 2^44, positions < 2^20); 0: empty
+ * (a listed pair's code is never 0: word ids start at 1). */
+typedef uint64_t PairSlot;
+#define PAIR_INDEX_BITS 20
+
+typedef struct {
+    PairSlot *slots;
+    uint64_t mask;
+} PairHash;
+
+static int pair_hash_init(PairHash *h, Py_ssize_t n) {
+    uint64_t cap = 16;
+    while (cap < (uint64_t)n + (uint64_t)n / 2 + 16) cap <<= 1;
+    h->slots = PyMem_Calloc(cap, sizeof(PairSlot));
+    h->mask = cap - 1;
+    return h->slots ? 0 : -1;
+}
+
+/* Put code -> index unless the code is there already (its first index stays). */
+static void pair_hash_put(PairHash *h, int64_t code, int64_t index) {
+    uint64_t i = fmix64((uint64_t)code) & h->mask;
+    while (h->slots[i] && (int64_t)(h->slots[i] >> PAIR_INDEX_BITS) != code) i = (i + 1) & h->mask;
+    if (!h->slots[i]) h->slots[i] = (uint64_t)code << PAIR_INDEX_BITS | (uint64_t)index;
+}
+
+static int64_t pair_hash_get(const PairHash *h, int64_t code) {
+    uint64_t i = fmix64((uint64_t)code) & h->mask;
+    for (;;) {
+        PairSlot slot = h->slots[i];
+        if (!slot) return -1;
+        if ((int64_t)(slot >> PAIR_INDEX_BITS) == code)
+            return (int64_t)(slot & ((1ULL << PAIR_INDEX_BITS) - 1));
+        i = (i + 1) & h->mask;
+    }
+}
+
+/* The key of (word, next word) in WordTable.prefixes (word indices < 2^20). */
+#define PREFIX_CODE(a, b) ((((int64_t)(a) << 20) | (int64_t)(b)) + 1)
+
+struct WordTable {
+    WordHash hot, all;
+    PyObject **words; /* the key objects, by WordSlot.word */
+    Py_ssize_t n_words;
+    PairHash prefixes; /* (word, next word) that open some longer lexicon phrase */
+};
 
 static int word_hash_init(WordHash *h, Py_ssize_t n) {
     uint64_t cap = 16;
@@ -116,16 +158,22 @@ static void word_table_free(PyObject *capsule) {
         PyMem_Free(t->words);
         PyMem_Free(t->hot.slots);
         PyMem_Free(t->all.slots);
+        PyMem_Free(t->prefixes.slots);
         PyMem_Free(t);
     }
 }
 
-/* make_word_table(mapping: dict[str, int], hot: int) -> capsule. Keys: ASCII, 1 to 24
- * characters. Words whose value >> 3 (their id) is 1..hot also go in the small table. */
+/* make_word_table(mapping: dict[str, int], hot: int, prefixes) -> capsule. Keys: ASCII,
+ * 1 to 24 characters. Words whose value >> 3 (their id) is 1..hot also go in the small
+ * table. prefixes: (word, next word) pairs of the mapping's words that open a longer
+ * lexicon phrase. */
+static const WordSlot *word_lookup(const WordTable *t, const char *key);
+
 static PyObject *make_word_table(PyObject *self, PyObject *args) {
-    PyObject *mapping;
+    PyObject *mapping, *prefixes;
     long long hot;
-    if (!PyArg_ParseTuple(args, "O!L", &PyDict_Type, &mapping, &hot)) return NULL;
+    if (!PyArg_ParseTuple(args, "O!LO!", &PyDict_Type, &mapping, &hot, &PyTuple_Type, &prefixes))
+        return NULL;
     WordTable *t = PyMem_Calloc(1, sizeof(WordTable));
     if (!t) return PyErr_NoMemory();
     PyObject *capsule = PyCapsule_New(t, "newsclean.WordTable", word_table_free);
@@ -169,6 +217,29 @@ static PyObject *make_word_table(PyObject *self, PyObject *args) {
             n_hot++;
         }
     }
+    if (pair_hash_init(&t->prefixes, PyTuple_GET_SIZE(prefixes)) < 0) {
+        Py_DECREF(capsule);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t p = 0; p < PyTuple_GET_SIZE(prefixes); p++) {
+        PyObject *pair = PyTuple_GET_ITEM(prefixes, p);
+        const WordSlot *ab[2] = {NULL, NULL};
+        for (int j = 0; j < 2 && PyTuple_Check(pair) && PyTuple_GET_SIZE(pair) == 2; j++) {
+            PyObject *w = PyTuple_GET_ITEM(pair, j);
+            if (!PyUnicode_Check(w) || !PyUnicode_IS_ASCII(w) || PyUnicode_GET_LENGTH(w) < 1 ||
+                PyUnicode_GET_LENGTH(w) > KEY_MAX)
+                break;
+            char k[KEY_MAX] = {0};
+            memcpy(k, PyUnicode_DATA(w), PyUnicode_GET_LENGTH(w));
+            ab[j] = word_lookup(t, k);
+        }
+        if (!ab[0] || !ab[1]) {
+            PyErr_SetString(PyExc_ValueError, "make_word_table: prefixes are pairs of its words");
+            Py_DECREF(capsule);
+            return NULL;
+        }
+        pair_hash_put(&t->prefixes, PREFIX_CODE(ab[0]->word, ab[1]->word), 0);
+    }
     return capsule;
 }
 
@@ -190,16 +261,6 @@ static const WordSlot *word_lookup(const WordTable *t, const char *key) {
 
 /* ------------------------------------------------------------------ pair table */
 
-/* A pair slot: its code << 20 | its position (codes < 2^44, positions < 2^20); 0: empty
- * (a listed pair's code is never 0: word ids start at 1). */
-typedef uint64_t PairSlot;
-#define PAIR_INDEX_BITS 20
-
-typedef struct {
-    PairSlot *slots;
-    uint64_t mask;
-} PairHash;
-
 /* As the word table: every listed pair, and the most frequent pairs alone. A slot holds
  * the pair's own position in pmi and both_common, where the frequent pairs come first
  * (their values share a few cache lines). */
@@ -208,32 +269,6 @@ typedef struct {
     double *pmi;
     unsigned char *both_common;
 } PairTable;
-
-static int pair_hash_init(PairHash *h, Py_ssize_t n) {
-    uint64_t cap = 16;
-    while (cap < (uint64_t)n + (uint64_t)n / 2 + 16) cap <<= 1;
-    h->slots = PyMem_Calloc(cap, sizeof(PairSlot));
-    h->mask = cap - 1;
-    return h->slots ? 0 : -1;
-}
-
-/* Put code -> index unless the code is there already (its first index stays). */
-static void pair_hash_put(PairHash *h, int64_t code, int64_t index) {
-    uint64_t i = fmix64((uint64_t)code) & h->mask;
-    while (h->slots[i] && (int64_t)(h->slots[i] >> PAIR_INDEX_BITS) != code) i = (i + 1) & h->mask;
-    if (!h->slots[i]) h->slots[i] = (uint64_t)code << PAIR_INDEX_BITS | (uint64_t)index;
-}
-
-static int64_t pair_hash_get(const PairHash *h, int64_t code) {
-    uint64_t i = fmix64((uint64_t)code) & h->mask;
-    for (;;) {
-        PairSlot slot = h->slots[i];
-        if (!slot) return -1;
-        if ((int64_t)(slot >> PAIR_INDEX_BITS) == code)
-            return (int64_t)(slot & ((1ULL << PAIR_INDEX_BITS) - 1));
-        i = (i + 1) & h->mask;
-    }
-}
 
 static void pair_table_release(PairTable *t) {
     if (!t) return;
@@ -383,8 +418,8 @@ static int bytes_grow(Bytes *b, Py_ssize_t extra) {
  * Returns the tokens (a list of str: the table's own objects for listed words), the sum of
  * the listed adjacent pairs' PMI (added as numpy's sum adds them, in text order), the
  * number of adjacent pairs of two common words and how many of those are not listed, and
- * the token indices where a lexicon phrase may start (a one-word phrase, or a longer
- * phrase's first word followed by a word that is some longer phrase's second), ascending.
+ * the token indices where a lexicon phrase may start (a one-word phrase with candidates,
+ * or the two words a longer phrase opens with: the table's prefixes), ascending.
  */
 static PyObject *scan_tokens(PyObject *self, PyObject *args) {
     PyObject *text, *words_cap, *pairs_cap;
@@ -394,7 +429,7 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
         return NULL;
     long long unseen = 0;
     PyObject *result = NULL, *starts = NULL, *tokens = NULL;
-    Bytes found = {0}, codes = {0};
+    Bytes found = {0}, codes = {0}, widx = {0};
     const WordTable *wt = PyCapsule_GetPointer(words_cap, "newsclean.WordTable");
     const PairTable *pt = wt ? PyCapsule_GetPointer(pairs_cap, "newsclean.PairTable") : NULL;
     if (!pt) goto done;
@@ -451,14 +486,19 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
             goto done;
         }
         Py_DECREF(tok);
-        if (bytes_grow(&codes, sizeof(int64_t)) < 0) goto done;
+        if (bytes_grow(&codes, sizeof(int64_t)) < 0 || bytes_grow(&widx, sizeof(int32_t)) < 0)
+            goto done;
         int64_t code = slot ? slot->value : 0;
+        int32_t w = slot ? slot->word : -1;
         memcpy(codes.data + codes.len, &code, sizeof(code));
         codes.len += sizeof(code);
+        memcpy(widx.data + widx.len, &w, sizeof(w));
+        widx.len += sizeof(w);
         ntok++;
     }
 
     const int64_t *cs = (const int64_t *)codes.data;
+    const int32_t *ws = (const int32_t *)widx.data;
     long long common_pairs = 0;
     starts = PyList_New(0);
     if (!starts) goto done;
@@ -478,7 +518,8 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
             }
         }
         int start = (cs[k] & FLAG_SINGLE) ||
-                    (k + 1 < ntok && (cs[k] & FLAG_MULTI_FIRST) && (cs[k + 1] & FLAG_MULTI_SECOND));
+                    (k + 1 < ntok && (cs[k] & FLAG_MULTI_FIRST) && (cs[k + 1] & FLAG_MULTI_SECOND) &&
+                     pair_hash_get(&wt->prefixes, PREFIX_CODE(ws[k], ws[k + 1])) >= 0);
         if (start) {
             if (append_index(starts, k) < 0) {
                 goto done;
@@ -493,6 +534,7 @@ done:
     Py_XDECREF(starts);
     PyMem_Free(found.data);
     PyMem_Free(codes.data);
+    PyMem_Free(widx.data);
     PyBuffer_Release(&common);
     return result;
 }

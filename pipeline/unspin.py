@@ -310,12 +310,13 @@ _SINGLE, _MULTI_FIRST, _MULTI_SECOND = 1, 2, 4
 
 @lru_cache(maxsize=4)
 def _token_codes(path: Path | None) -> dict[str, int]:
-    """token -> (bigram-model id << 3) | lexicon flags: _SINGLE (a one-word phrase),
-    _MULTI_FIRST / _MULTI_SECOND (first / second word of a longer phrase). Tokens in
-    neither map to nothing (0)."""
+    """token -> (bigram-model id << 3) | lexicon flags: _SINGLE (a one-word phrase with
+    candidates: one without can start nothing), _MULTI_FIRST / _MULTI_SECOND (first /
+    second word of a longer phrase). Tokens in neither map to nothing (0)."""
     index = _phrase_index(path)
     codes = {w: k << 3 for w, k in _word_ids(bigram_model()[0]).items()}
-    for words, flag in ((index.single, _SINGLE), (index.multi_first, _MULTI_FIRST),
+    singles = [w for w, phrase in index.single.items() if phrase.candidates]
+    for words, flag in ((singles, _SINGLE), (index.multi_first, _MULTI_FIRST),
                         (index.multi_second, _MULTI_SECOND)):
         for w in words:
             codes[w] = codes.get(w, 0) | flag
@@ -411,7 +412,7 @@ def _native_tables(path: Path | None) -> tuple[object, object, int, bytes]:
     relevant = {w for pair in bi for w in pair.split(" ")} | {
         w for w, k in ids.items() if tables.common[k]}
     codes = {w: c for w, c in _token_codes(path).items() if c & 7 or w in relevant}
-    return (_native.make_word_table(codes, _HOT_WORDS),
+    return (_native.make_word_table(codes, _HOT_WORDS, tuple(_phrase_index(path).multi)),
             _native.make_pair_table(tables.codes.tobytes(), np.array(hot, dtype=np.int64).tobytes(),
                                     np.ascontiguousarray(tables.pmi, dtype=np.float64).tobytes(),
                                     tables.both_common.astype(np.uint8).tobytes()),
@@ -467,9 +468,11 @@ def _token_pass_py(lowered: str, path: Path | None, report: SpinReport
         report.unseen_pairs = report.common_pairs - int(np.count_nonzero(tables.both_common[at]))
     if not (coded & (_SINGLE | _MULTI_FIRST)).any():
         return toks, []
-    pairs = np.flatnonzero((coded[:-1] & _MULTI_FIRST).astype(bool)
-                           & (coded[1:] & _MULTI_SECOND).astype(bool))
-    return toks, np.union1d(np.flatnonzero(coded & _SINGLE), pairs).tolist()
+    multi = _phrase_index(path).multi
+    pairs = [i for i in np.flatnonzero((coded[:-1] & _MULTI_FIRST).astype(bool)
+                                       & (coded[1:] & _MULTI_SECOND).astype(bool)).tolist()
+             if (toks[i], toks[i + 1]) in multi]
+    return toks, np.union1d(np.flatnonzero(coded & _SINGLE), pairs).astype(int).tolist()
 
 
 def _scan(paragraph: str, config: UnspinConfig, repairs: bool = True
