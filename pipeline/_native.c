@@ -99,11 +99,17 @@ typedef struct {
     uint64_t mask;
 } PairHash;
 
-static int pair_hash_init(PairHash *h, Py_ssize_t n) {
+/* Zeroed slots for n entries of an open-addressing table (at most two thirds full), and
+ * the mask of their count; NULL when out of memory. */
+static void *table_slots(Py_ssize_t n, size_t slot_size, uint64_t *mask) {
     uint64_t cap = 16;
     while (cap < (uint64_t)n + (uint64_t)n / 2 + 16) cap <<= 1;
-    h->slots = PyMem_Calloc(cap, sizeof(PairSlot));
-    h->mask = cap - 1;
+    *mask = cap - 1;
+    return PyMem_Calloc(cap, slot_size);
+}
+
+static int pair_hash_init(PairHash *h, Py_ssize_t n) {
+    h->slots = table_slots(n, sizeof(PairSlot), &h->mask);
     return h->slots ? 0 : -1;
 }
 
@@ -136,10 +142,7 @@ struct WordTable {
 };
 
 static int word_hash_init(WordHash *h, Py_ssize_t n) {
-    uint64_t cap = 16;
-    while (cap < (uint64_t)n + (uint64_t)n / 2 + 16) cap <<= 1;
-    h->slots = PyMem_Calloc(cap, sizeof(WordSlot));
-    h->mask = cap - 1;
+    h->slots = table_slots(n, sizeof(WordSlot), &h->mask);
     return h->slots ? 0 : -1;
 }
 
