@@ -244,14 +244,13 @@ def _phrase_index(path: Path | None) -> _Index:
 def bigram_model() -> tuple[dict[str, int], dict[str, int], float]:
     """(unigram counts, bigram counts "a b", total) from the installed `wordsegment` package."""
     pkg = resources.files("wordsegment")
-    unigrams: dict[str, int] = {}
-    for line in pkg.joinpath("unigrams.txt").read_text("utf-8").splitlines():
-        w, _, c = line.partition("\t")
-        unigrams[w] = int(c)
+    # "word<TAB>count" lines (words hold no spaces); a word listed twice keeps its last count
+    parts = pkg.joinpath("unigrams.txt").read_text("utf-8").split()
+    unigrams: dict[str, int] = dict(zip(parts[0::2], map(int, parts[1::2]), strict=True))
     bigrams: dict[str, int] = {}
-    for line in pkg.joinpath("bigrams.txt").read_text("utf-8").splitlines():
-        w, _, c = line.partition("\t")
-        n = int(c)
+    parts = pkg.joinpath("bigrams.txt").read_text("utf-8").split()  # "a b<TAB>count"
+    for a, b, c in zip(parts[0::3], parts[1::3], parts[2::3], strict=True):
+        w, n = f"{a} {b}", int(c)
         if n > bigrams.get(w, 0):  # the file lists a few pairs twice; keep the larger
             bigrams[w] = n
     return unigrams, bigrams, float(sum(unigrams.values()))
@@ -276,11 +275,20 @@ class _PairTables:
     codes: np.ndarray  # int64, sorted
     pmi: np.ndarray  # float64, per code
     both_common: np.ndarray  # bool, per code
+    counts: np.ndarray  # int64, per code: the pair's count
 
 
 def _word_ids(unigrams: dict[str, int]) -> dict[str, int]:
     """Each listed word's id: 1, 2, ... in the unigram list's order."""
+    if unigrams is bigram_model()[0]:
+        return _model_word_ids()
     return {w: k for k, w in enumerate(unigrams, start=1)}
+
+
+@lru_cache(maxsize=1)
+def _model_word_ids() -> dict[str, int]:
+    """`_word_ids` of the bigram model's unigrams, made once."""
+    return {w: k for k, w in enumerate(bigram_model()[0], start=1)}
 
 
 @lru_cache(maxsize=1)
@@ -291,18 +299,20 @@ def _tables() -> _PairTables:
     base = len(ids) + 1
     common = np.zeros(base, dtype=bool)
     common[[ids[w] for w, c in uni.items() if c >= _COMMON]] = True
-    codes, pmi = [], []
+    codes, pmi, counts = [], [], []
     for pair, c in bi.items():
         a, _, b = pair.partition(" ")
         ca, cb = uni.get(a), uni.get(b)
         if ca and cb:
             codes.append(ids[a] * base + ids[b])
             pmi.append(math.log(c * total / (ca * cb)))
+            counts.append(c)
     code_arr = np.array(codes, dtype=np.int64)
     order = np.argsort(code_arr, kind="stable")
     code_arr = code_arr[order]
     both = common[code_arr // base] & common[code_arr % base]
-    return _PairTables(base, common, code_arr, np.array(pmi)[order], both)
+    return _PairTables(base, common, code_arr, np.array(pmi)[order], both,
+                       np.array(counts, dtype=np.int64)[order])
 
 
 _SINGLE, _MULTI_FIRST, _MULTI_SECOND = 1, 2, 4
@@ -396,24 +406,19 @@ def _native_tables(path: Path | None) -> tuple[object, object, int, bytes]:
     """The compiled pass's tables: token codes and listed pairs as C hash tables."""
     assert _native is not None
     tables = _tables()
-    uni, bi, _ = bigram_model()
-    ids = _word_ids(uni)
-    hot: list[int] = []
-    for pair, _count in sorted(bi.items(), key=lambda kv: -kv[1]):
-        a, _, b = pair.partition(" ")
-        if a in ids and b in ids:
-            hot.append(ids[a] * tables.base + ids[b])
-            if len(hot) == _HOT_PAIRS:
-                break
+    hot = tables.codes[np.argsort(-tables.counts, kind="stable")[:_HOT_PAIRS]]
     # A word's id matters only through the listed pairs and the common-word flags, so
     # the C table holds just the words of listed pairs, the common words and the lexicon's
     # (24k of 333k: the table stays in the CPU cache); any other word is 0 there, as
     # good as its id.
-    relevant = {w for pair in bi for w in pair.split(" ")} | {
-        w for w, k in ids.items() if tables.common[k]}
+    keep = np.zeros(tables.base, dtype=bool)
+    keep[tables.codes // tables.base] = keep[tables.codes % tables.base] = True
+    keep |= tables.common
+    words = list(bigram_model()[0])  # id k is words[k - 1]
+    relevant = {words[k - 1] for k in np.flatnonzero(keep).tolist()}
     codes = {w: c for w, c in _token_codes(path).items() if c & 7 or w in relevant}
     return (_native.make_word_table(codes, _HOT_WORDS, tuple(_phrase_index(path).multi)),
-            _native.make_pair_table(tables.codes.tobytes(), np.array(hot, dtype=np.int64).tobytes(),
+            _native.make_pair_table(tables.codes.tobytes(), hot.astype(np.int64).tobytes(),
                                     np.ascontiguousarray(tables.pmi, dtype=np.float64).tobytes(),
                                     tables.both_common.astype(np.uint8).tobytes()),
             tables.base, tables.common.astype(np.uint8).tobytes())
