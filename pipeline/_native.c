@@ -11,7 +11,7 @@
  * - line_key: chrome's line key (pipeline.chrome.line_key): the CCNet-style normal form
  *   of a line and its xxh64, without building the normal form in Python.
  * - normalize_line: the form boilerplate rules are matched against
- *   (pipeline.strip.normalize_line).
+ *   (pipeline.strip.normalize_line); collapse_spaces: split's paragraph spacing.
  * - unplain_lines: the lines of a document that repair must look at (repair.plain_line).
  * - make_needles, needle_bits: the `requires` pre-checks of boilerplate rules
  *   (strip._Matcher), all a line's in one pass.
@@ -737,6 +737,40 @@ static PyObject *normalize_line(PyObject *self, PyObject *arg) {
     return res;
 }
 
+/* collapse_spaces(text) -> str: split._collapse: runs of spaces, tabs and no-break spaces
+ * as one space, then whitespace (str.strip's) off both ends. */
+static PyObject *collapse_spaces(PyObject *self, PyObject *arg) {
+    Text t;
+    if (text_of(arg, "collapse_spaces", &t) < 0) return NULL;
+    Py_ssize_t lo = 0, hi = t.n;
+    while (lo < hi && Py_UNICODE_ISSPACE(PyUnicode_READ(t.kind, t.data, lo))) lo++;
+    while (hi > lo && Py_UNICODE_ISSPACE(PyUnicode_READ(t.kind, t.data, hi - 1))) hi--;
+    int change = lo > 0 || hi < t.n;
+    for (Py_ssize_t i = lo; i < hi && !change; i++) {
+        Py_UCS4 c = PyUnicode_READ(t.kind, t.data, i);
+        if (c == '\t' || c == 0xA0 || (c == ' ' && PyUnicode_READ(t.kind, t.data, i + 1) == ' '))
+            change = 1; /* (i + 1 < hi here: the last character is no space) */
+    }
+    if (!change) return Py_NewRef(arg);
+    Py_UCS4 *buf = PyMem_Malloc((hi - lo + 1) * sizeof(Py_UCS4));
+    if (!buf) return PyErr_NoMemory();
+    Py_ssize_t m = 0;
+    for (Py_ssize_t i = lo; i < hi; i++) {
+        Py_UCS4 c = PyUnicode_READ(t.kind, t.data, i);
+        if (c == ' ' || c == '\t' || c == 0xA0) {
+            if (m && buf[m - 1] == ' ' && i > lo) {
+                Py_UCS4 p = PyUnicode_READ(t.kind, t.data, i - 1);
+                if (p == ' ' || p == '\t' || p == 0xA0) continue; /* the run has its space */
+            }
+            c = ' ';
+        }
+        buf[m++] = c;
+    }
+    PyObject *res = PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, buf, m);
+    PyMem_Free(buf);
+    return res;
+}
+
 /* xxh64_ascii(text) -> int: xxh64 of an ASCII str's bytes (tests compare it with xxhash). */
 static PyObject *xxh64_ascii(PyObject *self, PyObject *arg) {
     if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
@@ -1363,6 +1397,7 @@ static PyMethodDef methods[] = {
      "(tokens, pmi_sum, common_pairs, unseen_pairs, starts)"},
     {"line_key", line_key, METH_VARARGS, "line_key(line, max_words) -> int | None | NotImplemented"},
     {"normalize_line", normalize_line, METH_O, "normalize_line(line) -> str"},
+    {"collapse_spaces", collapse_spaces, METH_O, "collapse_spaces(text) -> str"},
     {"fingerprint", fingerprint, METH_VARARGS,
      "fingerprint(texts, spans, probes, a, b, num_perm, lead_perm, second_perm, lead_tokens, "
      "ngram, seed) -> (signatures, filled, sizes)"},

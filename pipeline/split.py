@@ -509,13 +509,34 @@ def _segments(doc: RawDocument, classes: list[tuple[str, str] | None]) -> list[_
     return merged
 
 
-def _leaked_title_pattern(publishers: tuple[str, ...]) -> re.Pattern[str]:
-    names = "|".join(re.escape(p) for p in sorted(set(publishers), key=len, reverse=True))
-    return re.compile(rf"^(?P<title>.{{8,200}}?)\s+[-–—|:]\s+(?:{names})\s*$", re.IGNORECASE)
+class _LeakedTitle:
+    """`<Title> – <Site>` for the given site names: `match(norm)` on a normalised line, as
+    the pattern's `match`. An ASCII line that does not end with one of the (ASCII) site
+    names is passed over without the pattern (its lazy title part makes it slow on long
+    lines)."""
+
+    def __init__(self, publishers: tuple[str, ...]) -> None:
+        names = sorted(set(publishers), key=len, reverse=True)
+        alternation = "|".join(re.escape(p) for p in names)
+        self.pattern = re.compile(
+            rf"^(?P<title>.{{8,200}}?)\s+[-–—|:]\s+(?:{alternation})\s*$", re.IGNORECASE)
+        # (ASCII names only: the pattern's case-blind match pairs a few other letters
+        # with ASCII ones, "ſ" with "s")
+        ascii_names = all(p.isascii() for p in names)
+        self._ends = tuple(p.lower() for p in names) if ascii_names else None
+
+    def match(self, norm: str) -> re.Match[str] | None:
+        if self._ends is not None and norm.isascii() and not norm.lower().endswith(self._ends):
+            return None  # (the pattern ends with a site name; a normalised line, stripped)
+        return self.pattern.match(norm)
+
+
+def _leaked_title_pattern(publishers: tuple[str, ...]) -> _LeakedTitle:
+    return _LeakedTitle(publishers)
 
 
 def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str] | None],
-                   leaked: re.Pattern[str], config: SplitConfig, tight: bool = False
+                   leaked: _LeakedTitle, config: SplitConfig, tight: bool = False
                    ) -> Article | None:
     removed = list(seg.removed)
     title: str | None = None
@@ -667,6 +688,9 @@ def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | No
 
 
 def _collapse(text: str) -> str:
+    """Runs of spaces, tabs and no-break spaces as one space; stripped."""
+    if _native is not None:
+        return _native.collapse_spaces(text)
     if "  " not in text and "\t" not in text and "\u00a0" not in text:
         return text.strip()
     return _SPACES.sub(" ", text).strip()
