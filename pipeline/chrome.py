@@ -141,12 +141,21 @@ def story_key(lines: Iterable[str], min_words: int = 25) -> int | None:
     of its longest line when that has eight words or more (short stories)."""
     lines = list(lines)
     for line in lines:
-        if len(line.split()) >= min_words:
-            return _hash(normalize_for_key(line))
+        if len(line.split(None, min_words - 1)) >= min_words:  # (stops at min_words)
+            return _key_of(line)
     longest = max(lines, key=len, default="")
-    if len(longest.split()) >= 8:
-        return _hash(normalize_for_key(longest))
+    if len(longest.split(None, 7)) >= 8:
+        return _key_of(longest)
     return None
+
+
+def _key_of(line: str) -> int:
+    """The hash of a line's normal form, however long the line."""
+    if _native is not None:
+        key = _native.line_key(line, len(line) + 1)  # (no length or word limit)
+        if key is not NotImplemented and key is not None:
+            return key
+    return _hash(normalize_for_key(line))
 
 
 @dataclass(slots=True)

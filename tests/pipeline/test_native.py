@@ -191,3 +191,11 @@ def test_leak_hints_match_python(normalized: bool, monkeypatch: pytest.MonkeyPat
     fast = split._leak_hints(lines, normalized)
     monkeypatch.setattr(split, "_native", None)
     assert fast == split._leak_hints(lines, normalized)
+
+
+def test_story_key_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [t.splitlines() for t in _real_texts(200)]
+    texts += [[line] for line in _lines()]
+    fast = [chrome.story_key(lines) for lines in texts]
+    monkeypatch.setattr(chrome, "_native", None)
+    assert fast == [chrome.story_key(lines) for lines in texts]
