@@ -17,6 +17,7 @@
  *   (strip._Matcher), all a line's in one pass.
  * - leak_hints: the lines where split looks for a leaked page title.
  * - fingerprint: the signatures of fingerprint.signatures, a text at a time.
+ * - count_words: an article's word count (model.Article.word_count).
  * - collapse_utf8: the whitespace-collapsed UTF-8 text fingerprint.content_hash hashes.
  */
 #define PY_SSIZE_T_CLEAN
@@ -771,6 +772,36 @@ static PyObject *collapse_spaces(PyObject *self, PyObject *arg) {
     return res;
 }
 
+/* count_words(texts: list[str]) -> int: sum(len(t.split()) for t in texts), the runs of
+ * non-whitespace (str.split's whitespace) in all of them. */
+static PyObject *count_words(PyObject *self, PyObject *arg) {
+    if (!PyList_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "count_words needs a list of str");
+        return NULL;
+    }
+    Py_ssize_t words = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(arg); k++) {
+        Text t;
+        if (text_of(PyList_GET_ITEM(arg, k), "count_words", &t) < 0) return NULL;
+        int in_word = 0;
+        if (t.kind == PyUnicode_1BYTE_KIND) {
+            const unsigned char *b = t.data;
+            for (Py_ssize_t i = 0; i < t.n; i++) {
+                int space = Py_UNICODE_ISSPACE(b[i]);
+                words += !space && !in_word;
+                in_word = !space;
+            }
+        } else {
+            for (Py_ssize_t i = 0; i < t.n; i++) {
+                int space = Py_UNICODE_ISSPACE(PyUnicode_READ(t.kind, t.data, i));
+                words += !space && !in_word;
+                in_word = !space;
+            }
+        }
+    }
+    return PyLong_FromSsize_t(words);
+}
+
 /* xxh64_ascii(text) -> int: xxh64 of an ASCII str's bytes (tests compare it with xxhash). */
 static PyObject *xxh64_ascii(PyObject *self, PyObject *arg) {
     if (!PyUnicode_Check(arg) || !PyUnicode_IS_ASCII(arg)) {
@@ -1398,6 +1429,7 @@ static PyMethodDef methods[] = {
     {"line_key", line_key, METH_VARARGS, "line_key(line, max_words) -> int | None | NotImplemented"},
     {"normalize_line", normalize_line, METH_O, "normalize_line(line) -> str"},
     {"collapse_spaces", collapse_spaces, METH_O, "collapse_spaces(text) -> str"},
+    {"count_words", count_words, METH_O, "count_words(texts) -> int: words str.split finds"},
     {"fingerprint", fingerprint, METH_VARARGS,
      "fingerprint(texts, spans, probes, a, b, num_perm, lead_perm, second_perm, lead_tokens, "
      "ngram, seed) -> (signatures, filled, sizes)"},

@@ -11,6 +11,8 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from pipeline.native import native as _native
+
 
 @dataclass(slots=True, frozen=True)
 class Removal:
@@ -96,6 +98,9 @@ class Article:
 
     @property
     def word_count(self) -> int:
+        """Whitespace-separated words in the paragraphs (counted in C when built)."""
+        if _native is not None and isinstance(self.paragraphs, list):
+            return _native.count_words(self.paragraphs)
         return sum(len(p.split()) for p in self.paragraphs)
 
 

@@ -199,3 +199,14 @@ def test_story_key_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
     fast = [chrome.story_key(lines) for lines in texts]
     monkeypatch.setattr(chrome, "_native", None)
     assert fast == [chrome.story_key(lines) for lines in texts]
+
+
+def test_word_count_is_str_split_s(monkeypatch: pytest.MonkeyPatch) -> None:
+    from pipeline.model import Article
+
+    texts = _lines() + _random_strings("a b\u00a0\u2009\u3000\t\n\x1cé中", 3000, 20, 9)
+    articles = [Article("f", 0, "utf-8", texts[k:k + 7]) for k in range(0, len(texts), 7)]
+    fast = [a.word_count for a in articles]
+    assert fast == [sum(len(p.split()) for p in a.paragraphs) for a in articles]
+    monkeypatch.setattr("pipeline.model._native", None)
+    assert fast == [a.word_count for a in articles]
