@@ -586,11 +586,12 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
             dek = _collapse(dek)
     if not content:
         return None
+    collapsed = [_collapse(text) for _, text in lines]
     art = Article(
         source_file=doc.source_file,
         ordinal=0,
         encoding=doc.encoding,
-        paragraphs=_paragraphs(lines, classes, tight),
+        paragraphs=_paragraphs(lines, classes, tight, collapsed),
         source=doc.source,
         fetched_at=doc.fetched_at,
         published_on=doc.published_on,
@@ -602,7 +603,7 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
     art.edits.extend(_edits_for(doc, seg))
     # the rule verdicts strip would reach again (caption layout is decided in context there)
     art.line_classes = {
-        _collapse(text): cls for i, text in lines
+        col: cls for (i, _), col in zip(lines, collapsed, strict=True)
         if (cls := classes[i]) is None or (cls[1].startswith("rule:")
                                            and "(caption layout)" not in cls[1])}
     return art
@@ -660,16 +661,20 @@ def _is_tight(lines: Sequence[str]) -> bool:
 
 
 def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | None],
-                tight: bool = False) -> list[str]:
+                tight: bool = False, collapsed: list[str] | None = None) -> list[str]:
     """Each line is a paragraph, except that a hard-wrapped body line (40+ characters, no
     sentence end, the next line of the same block starting in lower case, or with a digit
     after a word) is joined to the next. Boilerplate lines are never joined: strip must
     see them whole. A page with no blank lines at all puts one paragraph on each line, so
-    nothing is joined there."""
-    paras: list[str] = []
+    nothing is joined there. Paragraphs come out `_collapse`d (`collapsed`: the lines'
+    own, if already made: a joined paragraph is its lines' joined with a space)."""
+    if collapsed is None:
+        collapsed = [_collapse(text) for _, text in lines]
+    paras: list[str] = []  # as they stand, for the joining rules
+    out: list[str] = []
     prev_idx = -2
     prev_junk = True
-    for i, text in lines:
+    for (i, text), col in zip(lines, collapsed, strict=True):
         text = text.strip()
         junk = classes[i] is not None
         joinable = (
@@ -681,10 +686,12 @@ def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | No
         prev_junk = junk
         if joinable:
             paras[-1] = f"{paras[-1]} {text}"
+            out[-1] = f"{out[-1]} {col}"
         else:
             paras.append(text)
+            out.append(col)
         prev_idx = i
-    return [_collapse(p) for p in paras]
+    return out
 
 
 def _collapse(text: str) -> str:

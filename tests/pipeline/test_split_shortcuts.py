@@ -53,3 +53,34 @@ def test_collapse_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
     fast = [split._collapse(line) for line in lines]
     monkeypatch.setattr(split, "_native", None)
     assert fast == [split._collapse(line) for line in lines]
+
+
+def _paragraphs_plain(lines: list[tuple[int, str]], classes: list) -> list[str]:
+    """Paragraphs joined first and collapsed after, as split did before it reused the
+    collapsed lines."""
+    paras: list[str] = []
+    prev_idx, prev_junk = -2, True
+    for i, text in lines:
+        text = text.strip()
+        junk = classes[i] is not None
+        joinable = (paras and not junk and not prev_junk and i == prev_idx + 1
+                    and len(paras[-1]) >= 40 and split._CONTINUES.search(paras[-1]) is not None
+                    and (text[:1].islower() or text[:1].isdigit() and paras[-1][-1:].islower()))
+        prev_junk = junk
+        if joinable:
+            paras[-1] = f"{paras[-1]} {text}"
+        else:
+            paras.append(text)
+        prev_idx = i
+    return [split._collapse(p) for p in paras]
+
+
+def test_paragraphs_join_collapsed_lines_as_collapsing_joined_ones() -> None:
+    rng = random.Random(9)
+    words = ["word", "the", "1000's", "and", "  ", "\t", "\u00a0", "x,", "end.", "Capital"]
+    for _ in range(2000):
+        lines = [(k, " ".join(rng.choice(words) for _ in range(rng.randint(1, 14))))
+                 for k in range(rng.randint(1, 8))]
+        lines = [(k, t) for k, t in lines if t.strip()]
+        classes = [("line", "rule:x") if rng.random() < 0.1 else None for _ in range(10)]
+        assert split._paragraphs(lines, classes) == _paragraphs_plain(lines, classes), lines
