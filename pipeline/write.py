@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -105,7 +106,9 @@ def _edit_row(e: Edit) -> dict:
 
 
 def shard_table(articles: Sequence[Article], run_id: str) -> pa.Table:
-    """Articles of one shard (fingerprinted, not yet clustered) as a `SHARD_SCHEMA` table."""
+    """Articles of one shard (fingerprinted, not yet clustered) as a `SHARD_SCHEMA` table.
+    The list columns are built from flat arrays and offsets (`_removed_column`,
+    `_signature_column`), not row by row from Python dicts and lists."""
     rows = {
         "article_id": [a.article_id for a in articles],
         "source_file": [a.source_file for a in articles],
@@ -120,18 +123,49 @@ def shard_table(articles: Sequence[Article], run_id: str) -> pa.Table:
         "word_count": [a.word_count for a in articles],
         "content_hash": [a.content_hash for a in articles],
         "encoding": [a.encoding for a in articles],
-        "removed": [[{"line": r.line, "reason": r.reason, "stage": r.stage} for r in a.removed]
-                    for a in articles],
         "edits": [[_edit_row(e) for e in a.edits] for a in articles],
         "run_id": [run_id] * len(articles),
         "position": [a.ordinal for a in articles],
         "published_on": [a.published_on for a in articles],
         "paragraph_spin_scores": [a.paragraph_spin_scores for a in articles],
-        "signature": [a.signature.tolist() if a.signature is not None else None
-                      for a in articles],
         "shingle_count": [a.shingle_count for a in articles],
     }
-    return pa.Table.from_pydict(rows, schema=SHARD_SCHEMA)
+    arrays = {name: pa.array(values, SHARD_SCHEMA.field(name).type)
+              for name, values in rows.items()}
+    arrays["removed"] = _removed_column(articles)
+    arrays["signature"] = _signature_column(articles)
+    return pa.Table.from_arrays([arrays[f.name] for f in SHARD_SCHEMA], schema=SHARD_SCHEMA)
+
+
+def _offsets(lengths: Iterable[int]) -> pa.Array:
+    out = [0]
+    for n in lengths:
+        out.append(out[-1] + n)
+    return pa.array(out, pa.int32())
+
+
+def _removed_column(articles: Sequence[Article]) -> pa.Array:
+    """The `removed` column: list<struct<line, reason, stage>>, never null."""
+    flat = [r for a in articles for r in a.removed]
+    values = pa.StructArray.from_arrays(
+        [pa.array([r.line for r in flat], pa.string()),
+         pa.array([r.reason for r in flat], pa.string()),
+         pa.array([r.stage for r in flat], pa.string())],
+        fields=list(_REMOVAL))
+    return pa.ListArray.from_arrays(_offsets(len(a.removed) for a in articles), values,
+                                    type=SHARD_SCHEMA.field("removed").type)
+
+
+def _signature_column(articles: Sequence[Article]) -> pa.Array:
+    """The `signature` column: list<uint32>, null where an article has none."""
+    sigs = [a.signature for a in articles]
+    if any(s is None for s in sigs):  # not fingerprinted: the plain way
+        return pa.array([s.tolist() if s is not None else None for s in sigs],
+                        SHARD_SCHEMA.field("signature").type)
+    flat = np.concatenate(sigs) if sigs else np.empty(0, np.uint32)
+    return pa.ListArray.from_arrays(_offsets(len(s) for s in sigs),
+                                    pa.array(flat.astype(np.uint32, copy=False)),
+                                    type=SHARD_SCHEMA.field("signature").type)
 
 
 def rejects_table(rejects: Iterable[Reject], run_id: str) -> pa.Table:
