@@ -183,8 +183,9 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as err:  # the flow failed; Prefect has logged the traceback
         return _fail(f"run failed: {type(err).__name__}: {err}", EXIT_FAILED)
     finally:
-        from flows.work import shutdown_pool
+        from flows.work import abandon_head_start, shutdown_pool
 
+        abandon_head_start()  # begun shards no flow took over (it failed before)
         shutdown_pool()  # the workers started early, if the flow did not use them
         if server is not None:
             server.stop()
@@ -241,16 +242,21 @@ def _drain_prefect() -> None:
 
 def _start_workers(raw: Path, out: Path, args: argparse.Namespace) -> None:
     """Start the worker processes the run will use before Prefect starts: they start and
-    load their tables while Prefect starts its server (about 7 s, much of it waiting)."""
-    from flows.work import expected_workers, start_workers
+    load their tables while Prefect starts its server (about 3 s); then begin the run's
+    shards in them (`flows.work.HeadStart`), which the flow takes over."""
+    from flows.work import begin_head_start, expected_workers, start_workers
 
+    max_bytes = args.shard_mb * 1024 * 1024
     try:
-        n = expected_workers(raw, out, args.shard_files, args.shard_mb * 1024 * 1024,
-                             args.workers)
+        n = expected_workers(raw, out, args.shard_files, max_bytes, args.workers)
     except Exception:  # noqa: BLE001 - only a head start: the flow reports real problems
         return
     if n > 1:
         start_workers(n)
+        try:
+            begin_head_start(raw, out, args.shard_files, max_bytes, args.workers)
+        except Exception:  # noqa: BLE001 - as above
+            pass
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 from prefect import task
 
 from flows.work import STATE_COLUMNS as STATE_COLUMNS  # here since the first release
-from flows.work import clean_shard_fn, finalize_part, process_pool
+from flows.work import clean_shard_fn, finalize_part, head_start_result, process_pool
 from flows.work import shard_files as shard_files  # here since the first release
 from pipeline.cluster import Assignment, ClusterInput, cluster_articles
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
@@ -45,6 +45,9 @@ def clean_shard(paths: list[str], raw_dir: str, work_dir: str, shard_no: int, ru
     """One shard through read -> ... -> fingerprint. With workers > 1 the CPU-bound work
     runs in newsclean's process pool (this task's thread only waits), so shards use every
     core despite the GIL."""
+    begun = head_start_result(paths, raw_dir, shard_no, run_id, profile)
+    if begun is not None:  # cleaned while Prefect started (flows.work.HeadStart)
+        return begun
     args = (paths, raw_dir, work_dir, shard_no, run_id, DEFAULT_CONFIG, profile)
     if workers > 1:
         return process_pool(workers).submit(clean_shard_fn, *args).result()

@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import secrets
+import shutil
 import threading
-from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, wait
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow as pa
@@ -18,7 +23,7 @@ from pipeline.chrome import ChromeProfile
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
 from pipeline.read import list_raw_files
 from pipeline.repair import fix_line
-from pipeline.store import OutputStore
+from pipeline.store import FileEntry, OutputLocked, OutputStore, RawChanges, diff_raw
 from pipeline.strip import classify_lines
 from pipeline.unspin import RestoreConfig, SpinnerTable, score_paragraph
 from pipeline.write import (
@@ -214,3 +219,191 @@ def expected_workers(raw_dir: Path, out_dir: Path, max_files: int, max_bytes: in
                 st.st_size, st.st_mtime_ns):
             todo.append(path)
     return min(default_workers(), len(shard_files(todo, max_files, max_bytes)))
+
+
+# -- a head start: the shard work begun while Prefect starts ---------------------------
+
+#: The learned site chrome in `.state/`, read by every shard.
+CHROME_FILE = "chrome.json"
+
+
+def new_run_id() -> str:
+    """Sortable, unique run id: UTC time plus a random suffix."""
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
+
+
+def rel_path(path: Path, raw: Path) -> str:
+    """`path` relative to the (resolved) raw folder, as the manifest names it."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(raw).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """What a run reads: the raw files seen, how they differ from the manifest, and the
+    shards of the files to read."""
+
+    files: list[Path]
+    manifest: dict[str, FileEntry]
+    changes: RawChanges
+    shards: list[list[Path]]
+
+
+def scan(raw: Path, store: OutputStore, max_files: int, max_bytes: int,
+         known: Mapping[str, tuple[int, int, str]] | None = None) -> ScanResult:
+    """List the raw folder (resolved), compare it with the manifest (`diff_raw`; `known`:
+    digests of files hashed a moment ago) and cut the files to read into shards."""
+    files = list_raw_files(raw)
+    manifest = store.load_manifest()
+    changes = diff_raw(((rel_path(p, raw), p) for p in files), manifest, known)
+    by_rel = {rel_path(p, raw): p for p in files}
+    shards = shard_files([by_rel[r] for r in changes.to_read], max_files, max_bytes)
+    return ScanResult(files, manifest, changes, shards)
+
+
+class HeadStart:
+    """The shards of a run, begun in the process pool before the flow starts.
+
+    `newsclean run` starts Prefect's API server and imports the flow (seconds in which
+    the worker processes would wait); meanwhile it takes the output folder's lock, scans
+    the raw folder as the flow will, and submits every shard's `clean_shard_fn` to the
+    pool, writing under `.work/<run_id>/head/`. The flow adopts it (`adopt`): it runs
+    under the same run id with the lock handed over, re-scans (files hashed here are not
+    hashed again while their size and mtime hold), and each shard task whose inputs are
+    exactly those of a begun shard takes its result instead of cleaning the files again.
+    Shards that differ (the raw folder changed meanwhile) are cleaned by their tasks, and
+    begun work nobody takes is cancelled or waited for before the run commits.
+    """
+
+    def __init__(self, raw: Path, store: OutputStore, run_id: str, scanned: ScanResult,
+                 jobs: dict[tuple, Future]) -> None:
+        self.raw, self.store, self.run_id = raw, store, run_id
+        self.scanned, self.jobs = scanned, jobs
+        self.taken: set[tuple] = set()
+
+    @staticmethod
+    def key(paths: Sequence[str], raw_dir: str, shard_no: int, run_id: str,
+            profile: str | None) -> tuple:
+        return (tuple(paths), raw_dir, shard_no, run_id, profile)
+
+    def result(self, paths: Sequence[str], raw_dir: str, shard_no: int, run_id: str,
+               profile: str | None) -> dict | None:
+        """The begun shard's result if its inputs are exactly these (else None: the
+        caller cleans the shard itself, also when the begun work failed)."""
+        key = self.key(paths, raw_dir, shard_no, run_id, profile)
+        job = self.jobs.get(key)
+        if job is None:
+            return None
+        self.taken.add(key)
+        try:
+            return job.result()
+        except BaseException:  # noqa: BLE001 - cleaned again by the task, which reports it
+            return None
+
+    def finish(self) -> None:
+        """Cancel begun shards nobody took, and wait for those already running: nothing
+        may write into the run's folder once it commits or is discarded."""
+        rest = [job for key, job in self.jobs.items() if key not in self.taken]
+        for job in rest:
+            job.cancel()
+        wait(rest)
+
+
+_HEAD_START: HeadStart | None = None
+_HEAD_LOCK = threading.Lock()
+
+
+def begin_head_start(raw: Path, out: Path, max_files: int, max_bytes: int,
+                     workers: int) -> HeadStart | None:
+    """Begin the run's shards in the process pool of `workers` processes (see
+    `HeadStart`), if that is what the flow will do: None (and nothing held) when the
+    output folder is busy, has an interrupted run to recover first, or the run will not
+    use that pool."""
+    global _HEAD_START
+    store = OutputStore(out.resolve())
+    run_id = new_run_id()
+    try:
+        store.hold(run_id)
+    except (OutputLocked, OSError):
+        return None
+    try:
+        if store.work.is_dir() and any(store.work.iterdir()):
+            store.release(run_id)  # the flow recovers first
+            return None
+        raw = raw.resolve()
+        scanned = scan(raw, store, max_files, max_bytes)
+        n = workers if workers > 0 else min(default_workers(), len(scanned.shards))
+        if n < 2 or _POOL is None or _POOL_SIZE != n:
+            store.release(run_id)
+            return None
+        work = store.work / run_id / "head"
+        work.mkdir(parents=True)
+        profile = str(store.state / CHROME_FILE)
+        pool = process_pool(n)
+        jobs = {}
+        for k, shard in enumerate(scanned.shards):
+            paths = [str(p) for p in shard]
+            jobs[HeadStart.key(paths, str(raw), k, run_id, profile)] = pool.submit(
+                clean_shard_fn, paths, str(raw), str(work), k, run_id, DEFAULT_CONFIG, profile)
+    except BaseException:
+        store.release(run_id)
+        raise
+    head = HeadStart(raw, store, run_id, scanned, jobs)
+    with _HEAD_LOCK:
+        _HEAD_START = head
+    return head
+
+
+def adopt_head_start(raw: Path, out: Path) -> HeadStart | None:
+    """The head start begun for this raw and output folder, for the flow to adopt (once);
+    None if there is none."""
+    global _HEAD_START
+    with _HEAD_LOCK:
+        head = _HEAD_START
+        if head is None or head.raw != raw.resolve() or head.store.root != out:
+            return None
+        _HEAD_START = None
+        _ADOPTED[head.run_id] = head
+        return head
+
+
+def head_start_result(paths: Sequence[str], raw_dir: str, shard_no: int, run_id: str,
+                      profile: str | None) -> dict | None:
+    """A shard task's begun result (see `HeadStart.result`), if its run adopted one."""
+    head = _ADOPTED.get(run_id)
+    return head.result(paths, raw_dir, shard_no, run_id, profile) if head else None
+
+
+def end_head_start(head: HeadStart) -> None:
+    """The run that adopted `head` has used what it will of it (`HeadStart.finish`); its
+    folder goes (a run that had nothing to clean after all never staged anything)."""
+    head.finish()
+    _ADOPTED.pop(head.run_id, None)
+    _remove_run_dir(head, only_if_unstaged=True)
+
+
+def abandon_head_start() -> None:
+    """A head start no flow adopted (the flow failed before): stop its work, delete it
+    and release the lock it held."""
+    global _HEAD_START
+    with _HEAD_LOCK:
+        head, _HEAD_START = _HEAD_START, None
+    if head is None:
+        return
+    head.finish()
+    _remove_run_dir(head)
+    head.store.release(head.run_id)
+
+
+def _remove_run_dir(head: HeadStart, only_if_unstaged: bool = False) -> None:
+    run_dir = head.store.work / head.run_id
+    if only_if_unstaged and (run_dir / "staging").exists():
+        return  # the run's own: committed, discarded or recovered by the store
+    shutil.rmtree(run_dir, ignore_errors=True)
+    with suppress(OSError):
+        head.store.work.rmdir()
+
+
+_ADOPTED: dict[str, HeadStart] = {}
