@@ -23,7 +23,14 @@ from pipeline.chrome import ChromeProfile
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
 from pipeline.read import list_raw_files
 from pipeline.repair import fix_line
-from pipeline.store import FileEntry, OutputLocked, OutputStore, RawChanges, diff_raw
+from pipeline.store import (
+    FileEntry,
+    OutputLocked,
+    OutputStore,
+    RawChanges,
+    diff_raw,
+    fill_digests,
+)
 from pipeline.strip import classify_lines
 from pipeline.unspin import RestoreConfig, SpinnerTable, score_paragraph
 from pipeline.write import (
@@ -252,12 +259,14 @@ class ScanResult:
 
 
 def scan(raw: Path, store: OutputStore, max_files: int, max_bytes: int,
-         known: Mapping[str, tuple[int, int, str]] | None = None) -> ScanResult:
+         known: Mapping[str, tuple[int, int, str]] | None = None,
+         hash_new: bool = True) -> ScanResult:
     """List the raw folder (resolved), compare it with the manifest (`diff_raw`; `known`:
-    digests of files hashed a moment ago) and cut the files to read into shards."""
+    digests of files hashed a moment ago; `hash_new`) and cut the files to read into
+    shards."""
     files = list_raw_files(raw)
     manifest = store.load_manifest()
-    changes = diff_raw(((rel_path(p, raw), p) for p in files), manifest, known)
+    changes = diff_raw(((rel_path(p, raw), p) for p in files), manifest, known, hash_new)
     by_rel = {rel_path(p, raw): p for p in files}
     shards = shard_files([by_rel[r] for r in changes.to_read], max_files, max_bytes)
     return ScanResult(files, manifest, changes, shards)
@@ -333,7 +342,8 @@ def begin_head_start(raw: Path, out: Path, max_files: int, max_bytes: int,
             store.release(run_id)  # the flow recovers first
             return None
         raw = raw.resolve()
-        scanned = scan(raw, store, max_files, max_bytes)
+        # new files need no digest to be read: hashed once their shards are under way
+        scanned = scan(raw, store, max_files, max_bytes, hash_new=False)
         n = workers if workers > 0 else min(default_workers(), len(scanned.shards))
         if n < 2 or _POOL is None or _POOL_SIZE != n:
             store.release(run_id)
@@ -351,6 +361,8 @@ def begin_head_start(raw: Path, out: Path, max_files: int, max_bytes: int,
         store.release(run_id)
         raise
     head = HeadStart(raw, store, run_id, scanned, jobs)
+    with suppress(Exception):  # else the flow hashes them
+        fill_digests(scanned.changes, {rel_path(p, raw): p for p in scanned.files})
     with _HEAD_LOCK:
         _HEAD_START = head
     return head

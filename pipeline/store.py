@@ -294,7 +294,8 @@ class OutputStore:
 
 
 def diff_raw(files: Iterable[tuple[str, Path]], manifest: dict[str, FileEntry],
-             known: Mapping[str, tuple[int, int, str]] | None = None) -> RawChanges:
+             known: Mapping[str, tuple[int, int, str]] | None = None,
+             hash_new: bool = True) -> RawChanges:
     """Compare the raw folder with the manifest.
 
     A file whose size and mtime match the manifest is unchanged without being read; one
@@ -302,6 +303,8 @@ def diff_raw(files: Iterable[tuple[str, Path]], manifest: dict[str, FileEntry],
     `touch` does not make a rerun do work). Files in the manifest that are gone are
     deleted (their articles stay in the output). `known`: (size, mtime, SHA-1) of files
     hashed a moment ago (`RawChanges.stats`), not hashed again while size and mtime hold.
+    `hash_new=False`: files the manifest does not know are new whatever their bytes;
+    their digest is left empty, for `fill_digests`.
     """
     new: list[str] = []
     changed: list[str] = []
@@ -321,17 +324,13 @@ def diff_raw(files: Iterable[tuple[str, Path]], manifest: dict[str, FileEntry],
             unchanged.append(rel)
             continue
         seen_before = known.get(rel) if known else None
+        is_new = old is None or old.status == "deleted"
         if seen_before is not None and seen_before[:2] == (size, mtime) and seen_before[2]:
             digest = seen_before[2]
         else:
-            try:
-                # only regular files are hashed: opening a FIFO would block the run
-                digest = (file_sha1(path) if st is not None and stat.S_ISREG(st.st_mode)
-                          else "")
-            except OSError:
-                digest = ""
+            digest = _digest(path, st) if hash_new or not is_new else ""
         stats[rel] = (size, mtime, digest)
-        if old is None or old.status == "deleted":
+        if is_new:
             new.append(rel)
         elif digest and digest == old.sha1:
             unchanged.append(rel)  # touched, same bytes
@@ -339,6 +338,27 @@ def diff_raw(files: Iterable[tuple[str, Path]], manifest: dict[str, FileEntry],
             changed.append(rel)
     deleted = sorted(p for p, e in manifest.items() if p not in seen and e.status != "deleted")
     return RawChanges(sorted(new), sorted(changed), sorted(unchanged), deleted, stats)
+
+
+def _digest(path: Path, st: os.stat_result | None) -> str:
+    """SHA-1 of a regular file ("" for anything else, or when it cannot be read)."""
+    try:
+        # only regular files are hashed: opening a FIFO would block the run
+        return file_sha1(path) if st is not None and stat.S_ISREG(st.st_mode) else ""
+    except OSError:
+        return ""
+
+
+def fill_digests(changes: RawChanges, paths: Mapping[str, Path]) -> None:
+    """Hash the files `diff_raw(hash_new=False)` left without a digest, in place (`paths`:
+    relative path -> file)."""
+    for rel, (size, mtime, digest) in list(changes.stats.items()):
+        if not digest:
+            try:
+                st = paths[rel].stat()
+            except OSError:
+                st = None
+            changes.stats[rel] = (size, mtime, _digest(paths[rel], st))
 
 
 def manifest_table(entries: Iterable[FileEntry]) -> pa.Table:

@@ -13,6 +13,7 @@ from pipeline.store import (
     OutputStore,
     diff_raw,
     file_sha1,
+    fill_digests,
     stable_cluster_ids,
 )
 
@@ -119,3 +120,16 @@ def test_recover_discards_unjournaled_and_replays_journaled(tmp_path: Path) -> N
     assert store.recover() == ["completed the commit of interrupted run run2"]
     assert [p.name for p in (tmp_path / "articles").iterdir()] == ["new.parquet"]
     assert not (tmp_path / ".work").exists()
+
+
+def test_new_files_are_new_before_they_are_hashed(tmp_path: Path) -> None:
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("alpha")
+    b.write_text("beta, edited")
+    manifest = {"b.txt": FileEntry("b.txt", 4, 1, file_sha1(a), "articles", 1, "r1")}
+    changes = diff_raw([(p.name, p) for p in (a, b)], manifest, hash_new=False)
+    assert (changes.new, changes.changed) == (["a.txt"], ["b.txt"])
+    assert changes.stats["a.txt"][2] == ""  # left for later
+    assert changes.stats["b.txt"][2] == file_sha1(b)  # needed to tell changed from touched
+    fill_digests(changes, {"a.txt": a, "b.txt": b})
+    assert changes.stats == diff_raw([(p.name, p) for p in (a, b)], manifest).stats
