@@ -54,8 +54,12 @@ class EphemeralServer:
         return cls(env, settings.server.ephemeral.startup_timeout_seconds)
 
     @property
+    def address(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
     def api_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/api"
+        return f"{self.address}/api"
 
     def _free_port(self) -> int:
         for _ in range(20):
@@ -93,6 +97,9 @@ class EphemeralServer:
             try:
                 with urllib.request.urlopen(f"{self.api_url}/health", timeout=2) as response:
                     if response.status == 200:
+                        _log(f"Started temporary server on {self.address}\nSee "
+                             "https://docs.prefect.io/v3/concepts/server#how-to-guides for "
+                             "more information on running a dedicated Prefect server.")
                         return True
             except (urllib.error.URLError, OSError):
                 pass
@@ -103,6 +110,7 @@ class EphemeralServer:
     def stop(self) -> None:
         if self.process is None:
             return
+        _log(f"Stopping temporary server on {self.address}")
         self.process.terminate()
         try:
             self.process.wait(timeout=5)
@@ -110,6 +118,13 @@ class EphemeralServer:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+def _log(message: str) -> None:
+    """Log as Prefect logs its own temporary server's start and stop."""
+    from prefect.logging import get_logger
+
+    get_logger().info(message)
 
 
 @contextmanager
