@@ -243,7 +243,8 @@ def _drain_prefect() -> None:
 def _start_workers(raw: Path, out: Path, args: argparse.Namespace) -> None:
     """Start the worker processes the run will use before Prefect starts: they start and
     load their tables while Prefect starts its server (about 3 s); then begin the run's
-    shards in them (`flows.work.HeadStart`), which the flow takes over."""
+    shards in them, or in a thread of this process if the run uses none
+    (`flows.work.HeadStart`), which the flow takes over."""
     from flows.work import begin_head_start, expected_workers, start_workers
 
     max_bytes = args.shard_mb * 1024 * 1024
@@ -251,12 +252,14 @@ def _start_workers(raw: Path, out: Path, args: argparse.Namespace) -> None:
         n = expected_workers(raw, out, args.shard_files, max_bytes, args.workers)
     except Exception:  # noqa: BLE001 - only a head start: the flow reports real problems
         return
+    if n < 1:
+        return  # nothing new, as far as sizes and mtimes tell
     if n > 1:
         start_workers(n)
-        try:
-            begin_head_start(raw, out, args.shard_files, max_bytes, args.workers)
-        except Exception:  # noqa: BLE001 - as above
-            pass
+    try:  # one process (one shard, one core, --workers 1): begun in a thread of this one
+        begin_head_start(raw, out, args.shard_files, max_bytes, args.workers)
+    except Exception:  # noqa: BLE001 - as above
+        pass
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import secrets
 import shutil
 import threading
 from collections.abc import Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, wait
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -287,9 +287,9 @@ class HeadStart:
     """
 
     def __init__(self, raw: Path, store: OutputStore, run_id: str, scanned: ScanResult,
-                 jobs: dict[tuple, Future]) -> None:
+                 jobs: dict[tuple, Future], thread: ThreadPoolExecutor | None = None) -> None:
         self.raw, self.store, self.run_id = raw, store, run_id
-        self.scanned, self.jobs = scanned, jobs
+        self.scanned, self.jobs, self.thread = scanned, jobs, thread
         self.taken: set[tuple] = set()
 
     @staticmethod
@@ -318,6 +318,8 @@ class HeadStart:
         for job in rest:
             job.cancel()
         wait(rest)
+        if self.thread is not None:
+            self.thread.shutdown()
 
 
 _HEAD_START: HeadStart | None = None
@@ -326,10 +328,11 @@ _HEAD_LOCK = threading.Lock()
 
 def begin_head_start(raw: Path, out: Path, max_files: int, max_bytes: int,
                      workers: int) -> HeadStart | None:
-    """Begin the run's shards in the process pool of `workers` processes (see
-    `HeadStart`), if that is what the flow will do: None (and nothing held) when the
-    output folder is busy, has an interrupted run to recover first, or the run will not
-    use that pool."""
+    """Begin the run's shards (see `HeadStart`) where the flow will clean them: in the
+    process pool of `workers` processes (0: one per core, at most one per shard), started
+    beforehand, or, when that is one, in a thread of this process. None (and nothing
+    held) when the output folder is busy, has an interrupted run to recover first, has
+    nothing to clean, or the pool is not the one the run will use."""
     global _HEAD_START
     store = OutputStore(out.resolve())
     run_id = new_run_id()
@@ -345,13 +348,21 @@ def begin_head_start(raw: Path, out: Path, max_files: int, max_bytes: int,
         # new files need no digest to be read: hashed once their shards are under way
         scanned = scan(raw, store, max_files, max_bytes, hash_new=False)
         n = workers if workers > 0 else min(default_workers(), len(scanned.shards))
-        if n < 2 or _POOL is None or _POOL_SIZE != n:
+        thread = None
+        pool: Executor
+        if n == 1 and scanned.shards:
+            # the flow cleans the shards in its own process: a thread of it begins them
+            # while Prefect's server starts in its own (the same CPU, used sooner)
+            thread = ThreadPoolExecutor(1, "newsclean-head-start")
+            pool = thread
+        elif n > 1 and _POOL is not None and _POOL_SIZE == n:
+            pool = process_pool(n)
+        else:
             store.release(run_id)
             return None
         work = store.work / run_id / "head"
         work.mkdir(parents=True)
         profile = str(store.state / CHROME_FILE)
-        pool = process_pool(n)
         jobs = {}
         for k, shard in enumerate(scanned.shards):
             paths = [str(p) for p in shard]
@@ -360,7 +371,7 @@ def begin_head_start(raw: Path, out: Path, max_files: int, max_bytes: int,
     except BaseException:
         store.release(run_id)
         raise
-    head = HeadStart(raw, store, run_id, scanned, jobs)
+    head = HeadStart(raw, store, run_id, scanned, jobs, thread)
     with suppress(Exception):  # else the flow hashes them
         fill_digests(scanned.changes, {rel_path(p, raw): p for p in scanned.files})
     with _HEAD_LOCK:

@@ -78,6 +78,21 @@ def test_shards_that_changed_meanwhile_are_cleaned_again(harness, raw: Path,
     assert not (out / ".work").exists()
 
 
+def test_a_run_in_one_process_begins_its_shard_in_a_thread(harness, raw: Path,
+                                                           tmp_path: Path) -> None:
+    plain, out = tmp_path / "plain", (tmp_path / "out").resolve()
+    clean_news(str(raw), str(plain), workers=1)
+    try:
+        head = begin_head_start(raw, out, 64, 32 * MB, workers=1)  # no pool started
+        assert head is not None and head.thread is not None and len(head.jobs) == 1
+        clean_news(str(raw), str(out), workers=1)
+    finally:
+        abandon_head_start()
+    assert head.taken == set(head.jobs)
+    assert _rows(out) == _rows(plain)
+    assert not (out / ".work").exists()
+
+
 def test_a_head_start_no_flow_takes_leaves_nothing(raw: Path, tmp_path: Path) -> None:
     out = (tmp_path / "out").resolve()
     try:
