@@ -71,7 +71,7 @@ def clean_news(raw_dir: str = "raw", out_dir: str = "clean", shard_max_files: in
         finally:
             if head is not None:
                 end_head_start(head)
-            shutdown_pool()
+            shutdown_pool(wait=False)  # nothing left for them: they exit meanwhile
         report["total_seconds"] = round(time.perf_counter() - started, 3)
         write_json(report, store.reports / f"run-{run_id}.json")
         write_json(report, store.reports / "latest.json")

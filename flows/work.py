@@ -96,15 +96,17 @@ def _warm() -> None:
                    use_dictionary=list(write.dictionary_columns))  # ~0.15 s the first time
 
 
-def shutdown_pool() -> None:
+def shutdown_pool(wait: bool = True) -> None:
+    """Stop the pool's processes (work not begun is cancelled). `wait=False`: return at
+    once; they exit in the background (their work is done: the flow's end)."""
     with _POOL_LOCK:
-        _shutdown()
+        _shutdown(wait)
 
 
-def _shutdown() -> None:
+def _shutdown(wait: bool = True) -> None:
     global _POOL, _POOL_SIZE
     if _POOL is not None:
-        _POOL.shutdown(wait=True, cancel_futures=True)
+        _POOL.shutdown(wait=wait, cancel_futures=True)
     _POOL, _POOL_SIZE = None, 0
 
 
