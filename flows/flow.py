@@ -15,8 +15,10 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import as_completed
@@ -228,20 +230,33 @@ class _ProgressBar:
 def _output_counts(store: OutputStore) -> dict[str, int]:
     if not store.articles.is_dir():
         return {"articles": 0, "clusters": 0, "duplicates": 0, "spun": 0, "rejected_files": 0}
-    table = ds.dataset(store.articles, format="parquet").to_table(
-        columns=["is_canonical", "spun", "removed", "edits"])
-    n = table.num_rows
-    canon = pc.sum(table.column("is_canonical")).as_py() or 0
+    counts = dict.fromkeys(("articles", "clusters", "spun", "lines_removed", "edits",
+                            "repaired"), 0)
+    for path in sorted(store.articles.glob("*.parquet")):
+        table = _count_columns(path)
+        edits = pc.list_value_length(table.column("edits"))
+        for key, value in (
+                ("articles", table.num_rows), ("clusters", pc.sum(table.column("is_canonical"))),
+                ("spun", pc.sum(table.column("spun"))),
+                ("lines_removed", pc.sum(pc.list_value_length(table.column("removed")))),
+                ("edits", pc.sum(edits)), ("repaired", pc.sum(pc.greater(edits, 0)))):
+            counts[key] += (value if isinstance(value, int) else value.as_py()) or 0
+    counts["duplicates"] = counts["articles"] - counts["clusters"]
     rejects = ds.dataset(store.rejects, format="parquet").to_table(columns=["source_file"])
-    return {
-        "articles": n, "clusters": canon, "duplicates": n - canon,
-        "spun": pc.sum(table.column("spun")).as_py() or 0,
-        "lines_removed": pc.sum(pc.list_value_length(table.column("removed"))).as_py() or 0,
-        "edits": pc.sum(pc.list_value_length(table.column("edits"))).as_py() or 0,
-        "repaired": pc.sum(pc.greater(pc.list_value_length(table.column("edits")), 0)).as_py()
-        or 0,
-        "rejected_files": len(set(rejects.column("source_file").to_pylist())),
-    }
+    counts["rejected_files"] = len(set(rejects.column("source_file").to_pylist()))
+    return {k: counts[k] for k in ("articles", "clusters", "duplicates", "spun",
+                                   "lines_removed", "edits", "repaired", "rejected_files")}
+
+
+def _count_columns(path: Path) -> pa.Table:
+    """`is_canonical`, `spun`, and `removed` and `edits` with only their `stage` (enough to
+    count them): reading every removed line's text took 0.36 s for the 100k corpus's
+    output, this 0.09 s."""
+    parquet = pq.ParquetFile(path)
+    leaves = [parquet.schema.column(i).path for i in range(parquet.metadata.num_columns)]
+    lists = [next((leaf for leaf in leaves if leaf.startswith(f"{name}.")
+                   and leaf.endswith(".stage")), name) for name in ("removed", "edits")]
+    return parquet.read(columns=["is_canonical", "spun", *lists])
 
 
 def summary_markdown(report: dict) -> str:
