@@ -284,7 +284,7 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
                     str(staging / "articles" / name),
                     str(staging / ".state" / "signatures" / name),
                     {d: originals[d] for d in dups if d in originals}, spinner, restore,
-                    config.write)
+                    config.write, result.get("state"))
             jobs.append(pool.submit(finalize_part, *args) if pool else _done(finalize_part(*args)))
         for k, part in enumerate(old_parts):
             sig_part = out / ".state" / "signatures" / part.name

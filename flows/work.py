@@ -134,35 +134,44 @@ def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int,
     chrome = work / f"chrome-{shard_no:05d}.json"
     if result.chrome is not None:
         result.chrome.save(chrome)
-    articles = write_table(shard_table(result.articles, run_id),
-                           work / f"shard-{shard_no:05d}.parquet", config.write)
+    table = shard_table(result.articles, run_id)
+    articles = write_table(table, work / f"shard-{shard_no:05d}.parquet", config.write)
+    # the part's clustering inputs do not depend on clustering: written now, in parallel
+    state = write_table(table.select(STATE_COLUMNS), work / f"state-{shard_no:05d}.parquet",
+                        config.write)
     rejects = write_table(rejects_table(result.rejects, run_id),
                           work / f"rejects-{shard_no:05d}.parquet", config.write)
     per_file: dict[str, int] = {}
     for a in result.articles:
         per_file[a.source_file] = per_file.get(a.source_file, 0) + 1
-    return {"articles": str(articles), "rejects": str(rejects), "counts": result.counts,
-            "seconds": result.seconds, "per_file": per_file,
+    return {"articles": str(articles), "state": str(state), "rejects": str(rejects),
+            "counts": result.counts, "seconds": result.seconds, "per_file": per_file,
             "chrome": str(chrome) if result.chrome is not None else None}
 
 
 def finalize_part(shard: str, cluster: pa.Table, article_part: str, state_part: str,
                   originals: dict[str, tuple[str | None, str]], learned: str | None,
                   restore: RestoreConfig | None,
-                  config: WriteConfig = DEFAULT_CONFIG.write) -> tuple[int, int]:
+                  config: WriteConfig = DEFAULT_CONFIG.write,
+                  state: str | None = None) -> tuple[int, int]:
     """One new output part from a cleaned shard: its rows with their cluster columns
     (`cluster`, in the shard's row order), spun copies restored from `originals` (article
     id -> title and text of an unspun canonical) or else the learned spinner table saved
     at `learned` (when `restore` is set), written to `article_part`; its clustering inputs
-    (`STATE_COLUMNS`) to `state_part`. Runs in a pool worker, one part per call, so the
-    parts of a run are written on every core. Returns (rows, articles restored)."""
+    (`STATE_COLUMNS`) to `state_part`: moved there from `state` where the shard wrote
+    them. Runs in a pool worker, one part per call, so the parts of a run are written on
+    every core. Returns (rows, articles restored)."""
     table = pq.read_table(shard)
     final = with_cluster_columns(table, cluster)
     restored = 0
     if restore is not None:
         final, restored = restore_spun(final, originals, restore, _load_spinner(learned))
     write_table(final, Path(article_part), config)
-    write_table(table.select(STATE_COLUMNS), Path(state_part), config)
+    if state is not None:
+        Path(state_part).parent.mkdir(parents=True, exist_ok=True)
+        os.replace(state, state_part)
+    else:
+        write_table(table.select(STATE_COLUMNS), Path(state_part), config)
     return final.num_rows, restored
 
 
