@@ -313,6 +313,9 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
                         staging / ".state" / "signatures" / name, config.write)
             stats["parts_rewritten"] += 1
             stats["articles"] += full.num_rows
+        # while the workers write the new parts: rejects, manifest, index parameters
+        _stage_rejects_and_manifest(out, staging, run_id, shard_results, read_files, deleted,
+                                    file_stats, manifest, config, stats)
         for job in jobs:
             rows, n = job.result()
             stats["parts_new"] += 1
@@ -320,8 +323,15 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
             stats["restored"] += n
     finally:
         wait(jobs)  # they write into the staging folder, which a failed run discards
+    return stats
 
-    # rejects: earlier rows of files not read again, plus this run's
+
+def _stage_rejects_and_manifest(out: Path, staging: Path, run_id: str, shard_results: list[dict],
+                                read_files: list[str], deleted: list[str],
+                                file_stats: dict[str, list], manifest: dict[str, dict],
+                                config: PipelineConfig, stats: dict) -> None:
+    """Stage rejects/ (earlier rows of files not read again, plus this run's), the
+    manifest and the index parameters; `stats["rejects"]` counts the rejects."""
     reread = set(read_files)
     tables = []
     old_rejects = out / "rejects"
@@ -355,7 +365,6 @@ def write_fn(out_dir: str, staging_dir: str, run_id: str, shard_results: list[di
     write_table(manifest_table(entries.values()), staging / ".state" / "manifest.parquet",
                 config.write)
     write_json(index_params(config.fingerprint, config.cluster), staging / ".state" / "index.json")
-    return stats
 
 
 write_task = task(name="write-output")(write_fn)
