@@ -14,7 +14,13 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flows.ephemeral import EphemeralServer
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -154,30 +160,35 @@ def _run(args: argparse.Namespace) -> int:
     except OutputLocked as err:
         return _fail(str(err))
     progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
-    if not args.dask:
-        _start_workers(raw, out, args)
-    from flows.flow import clean_news  # imported late: importing Prefect is slow
-
-    flow = clean_news
-    workers = args.workers
-    if args.dask:
-        try:
-            from flows.flow import with_dask
-        except ImportError as err:
-            return _fail(f"--dask needs prefect-dask: pip install 'newsclean[dask]' ({err})")
-        flow, workers = with_dask(args.dask), 1
+    server = _start_server()  # Prefect's API server starts while the rest starts
     try:
-        report = flow(raw_dir=str(raw.resolve()), out_dir=str(out.resolve()),
-                      shard_max_files=args.shard_files, shard_max_mb=args.shard_mb,
-                      progress=progress, workers=workers)
+        if not args.dask:
+            _start_workers(raw, out, args)
+        from flows.flow import clean_news  # imported late: importing Prefect is slow
+
+        flow = clean_news
+        workers = args.workers
+        if args.dask:
+            try:
+                from flows.flow import with_dask
+            except ImportError as err:
+                return _fail(f"--dask needs prefect-dask: pip install 'newsclean[dask]' ({err})")
+            flow, workers = with_dask(args.dask), 1
+        with _prefect_api(server):
+            report = flow(raw_dir=str(raw.resolve()), out_dir=str(out.resolve()),
+                          shard_max_files=args.shard_files, shard_max_mb=args.shard_mb,
+                          progress=progress, workers=workers)
     except (OutputLocked, IndexMismatch) as err:
         return _fail(str(err))
     except Exception as err:  # the flow failed; Prefect has logged the traceback
         return _fail(f"run failed: {type(err).__name__}: {err}", EXIT_FAILED)
     finally:
-        from flows.work import shutdown_pool
+        from flows.work import abandon_head_start, shutdown_pool
 
+        abandon_head_start()  # begun shards no flow took over (it failed before)
         shutdown_pool()  # the workers started early, if the flow did not use them
+        if server is not None:
+            server.stop()
     c = report["counts"]
     what = "nothing new; " if report.get("nothing_new") else ""
     print(
@@ -189,18 +200,66 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _start_workers(raw: Path, out: Path, args: argparse.Namespace) -> None:
-    """Start the worker processes the run will use before Prefect starts: they start and
-    load their tables while Prefect starts its server (about 7 s, much of it waiting)."""
-    from flows.work import expected_workers, start_workers
+def _start_server() -> EphemeralServer | None:
+    """Start the API server Prefect's ephemeral mode would start for the flow run (see
+    `flows.ephemeral`), if this run needs one; None if it does not or it cannot."""
+    from flows.ephemeral import EphemeralServer
 
     try:
-        n = expected_workers(raw, out, args.shard_files, args.shard_mb * 1024 * 1024,
-                             args.workers)
+        return EphemeralServer.start_if_needed()
+    except Exception:  # noqa: BLE001 - only a head start: Prefect then starts its own
+        return None
+
+
+@contextmanager
+def _prefect_api(server: EphemeralServer | None) -> Iterator[None]:
+    """The flow run talks to `server` (once it answers; else Prefect starts its own), and
+    what Prefect still has to send (logs, events) is sent before it stops."""
+    if server is None or not server.wait():
+        yield
+        return
+    from flows.ephemeral import api_url
+
+    with api_url(server.api_url):
+        try:
+            yield
+        finally:
+            _drain_prefect()
+
+
+def _drain_prefect() -> None:
+    """Send the logs and events Prefect's background workers still hold (Prefect does it
+    at exit, when its own ephemeral server would still be up)."""
+    from prefect.events.worker import EventsWorker
+    from prefect.logging.handlers import APILogWorker
+
+    for worker in (APILogWorker, EventsWorker):
+        try:
+            worker.drain_all(timeout=10)
+        except Exception:  # noqa: BLE001 - a worker that never started
+            pass
+
+
+def _start_workers(raw: Path, out: Path, args: argparse.Namespace) -> None:
+    """Start the worker processes the run will use before Prefect starts: they start and
+    load their tables while Prefect starts its server (about 3 s); then begin the run's
+    shards in them, or in a thread of this process if the run uses none
+    (`flows.work.HeadStart`), which the flow takes over."""
+    from flows.work import begin_head_start, expected_workers, start_workers
+
+    max_bytes = args.shard_mb * 1024 * 1024
+    try:
+        n = expected_workers(raw, out, args.shard_files, max_bytes, args.workers)
     except Exception:  # noqa: BLE001 - only a head start: the flow reports real problems
         return
+    if n < 1:
+        return  # nothing new, as far as sizes and mtimes tell
     if n > 1:
         start_workers(n)
+    try:  # one process (one shard, one core, --workers 1): begun in a thread of this one
+        begin_head_start(raw, out, args.shard_files, max_bytes, args.workers)
+    except Exception:  # noqa: BLE001 - as above
+        pass
 
 
 def _serve(args: argparse.Namespace) -> int:

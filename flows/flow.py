@@ -8,7 +8,6 @@ idempotent (nothing new: nothing written), atomic (see `pipeline.store`), and ex
 from __future__ import annotations
 
 import os
-import secrets
 import sys
 import time
 from concurrent.futures import wait
@@ -16,25 +15,32 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.futures import as_completed
 
 from flows.tasks import clean_shard as clean_shard_task
-from flows.tasks import cluster_task, shard_files, write_task
-from flows.work import default_workers, merge_chrome, process_pool, shutdown_pool
-from pipeline.read import list_raw_files
-from pipeline.store import OutputStore, diff_raw, kill_point
+from flows.tasks import cluster_task, write_task
+from flows.work import (
+    CHROME_FILE,
+    HeadStart,
+    adopt_head_start,
+    default_workers,
+    end_head_start,
+    merge_chrome,
+    new_run_id,
+    process_pool,
+    scan,
+    shutdown_pool,
+)
+from pipeline.store import OutputStore, kill_point
 from pipeline.write import write_json
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-
-
-def new_run_id() -> str:
-    """Sortable, unique run id: UTC time plus a random suffix."""
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(3)
 
 
 @flow(name="clean-news", log_prints=False)
@@ -55,15 +61,19 @@ def clean_news(raw_dir: str = "raw", out_dir: str = "clean", shard_max_files: in
     if not raw.is_dir():
         raise FileNotFoundError(f"raw folder {raw_dir!r} does not exist or is not a folder")
     store = OutputStore(Path(out_dir).resolve())
-    run_id = new_run_id()
-    with store.locked():
-        for line in store.recover():
+    # the shards `newsclean run` began while Prefect started, under this run's id and lock
+    head = adopt_head_start(raw, store.root)
+    run_id = head.run_id if head else new_run_id()
+    with store.locked(handover=run_id if head else None):
+        for line in store.recover(keep=run_id if head else None):
             logger.info("recover: %s", line)
         try:
             report = _run(store, raw, run_id, shard_max_files, shard_max_mb, progress,
-                          workers, logger)
+                          workers, logger, head)
         finally:
-            shutdown_pool()
+            if head is not None:
+                end_head_start(head)
+            shutdown_pool(wait=False)  # nothing left for them: they exit meanwhile
         report["total_seconds"] = round(time.perf_counter() - started, 3)
         write_json(report, store.reports / f"run-{run_id}.json")
         write_json(report, store.reports / "latest.json")
@@ -80,12 +90,13 @@ def with_dask(address: str):
 
 
 def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard_max_mb: int,
-         progress: bool, workers: int, logger) -> dict:
+         progress: bool, workers: int, logger, head: HeadStart | None = None) -> dict:
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    files = list_raw_files(raw)
-    manifest = store.load_manifest()
-    changes = diff_raw(((_rel(p, raw), p) for p in files), manifest)
+    scanned = scan(raw, store, shard_max_files, shard_max_mb * 1024 * 1024,
+                   head.scanned.changes.stats if head else None)
+    files, manifest, changes, shards = (scanned.files, scanned.manifest, scanned.changes,
+                                        scanned.shards)
     seconds["scan"] = time.perf_counter() - t
     counts: dict[str, int] = {
         "files_seen": len(files), "files_new": len(changes.new),
@@ -109,19 +120,19 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
     work = staging.parent
     chrome = None
     try:
-        by_rel = {_rel(p, raw): p for p in files}
-        shards = shard_files([by_rel[r] for r in changes.to_read], shard_max_files,
-                             shard_max_mb * 1024 * 1024)
         t = time.perf_counter()
         if workers <= 0:
             workers = min(default_workers(), len(shards))
-        logger.info("clean: %d shards on %d worker process(es)", len(shards), workers)
+        begun = f", {len(head.jobs)} begun while Prefect started" if head else ""
+        logger.info("clean: %d shards on %d worker process(es)%s", len(shards), workers, begun)
         futures = [
             clean_shard_task.submit([str(p) for p in shard], str(raw), str(work), k, run_id,
                                     workers, str(store.state / CHROME_FILE))
             for k, shard in enumerate(shards)
         ]
         results = _gather(futures, progress, len(changes.to_read), shards)
+        if head is not None:
+            head.finish()  # begun work no task took: stopped before anything commits
         kill_point("after-clean")
         seconds["clean"] = time.perf_counter() - t
         stage_counts: dict[str, int] = {}
@@ -152,7 +163,7 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
         written = write_task(
             str(store.root), str(staging), run_id, results, assignments, changes.to_read,
             changes.to_read, changes.deleted, {k: list(v) for k, v in changes.stats.items()},
-            {p: asdict(e) for p, e in manifest.items()})
+            {p: asdict(e) for p, e in manifest.items()}, workers=workers)
         if chrome is None:
             merge_chrome(*chrome_args)
         else:
@@ -162,6 +173,8 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
     except BaseException:
         if chrome is not None:
             wait([chrome])  # it writes into the staging folder about to go
+        if head is not None:
+            head.finish()
         store.discard(run_id)
         raise
     counts.update({f"new_{k}": v for k, v in stage_counts.items() if k != "files"})
@@ -174,9 +187,6 @@ def _run(store: OutputStore, raw: Path, run_id: str, shard_max_files: int, shard
     report["finished_at"] = datetime.now(UTC).isoformat()
     report["seconds"] = {k: round(v, 3) for k, v in seconds.items()}
     return report
-
-
-CHROME_FILE = "chrome.json"
 
 
 def _gather(futures: list, progress: bool, n_files: int, shards: list) -> list[dict]:
@@ -220,27 +230,33 @@ class _ProgressBar:
 def _output_counts(store: OutputStore) -> dict[str, int]:
     if not store.articles.is_dir():
         return {"articles": 0, "clusters": 0, "duplicates": 0, "spun": 0, "rejected_files": 0}
-    table = ds.dataset(store.articles, format="parquet").to_table(
-        columns=["is_canonical", "spun", "removed", "edits"])
-    n = table.num_rows
-    canon = pc.sum(table.column("is_canonical")).as_py() or 0
+    counts = dict.fromkeys(("articles", "clusters", "spun", "lines_removed", "edits",
+                            "repaired"), 0)
+    for path in sorted(store.articles.glob("*.parquet")):
+        table = _count_columns(path)
+        edits = pc.list_value_length(table.column("edits"))
+        for key, value in (
+                ("articles", table.num_rows), ("clusters", pc.sum(table.column("is_canonical"))),
+                ("spun", pc.sum(table.column("spun"))),
+                ("lines_removed", pc.sum(pc.list_value_length(table.column("removed")))),
+                ("edits", pc.sum(edits)), ("repaired", pc.sum(pc.greater(edits, 0)))):
+            counts[key] += (value if isinstance(value, int) else value.as_py()) or 0
+    counts["duplicates"] = counts["articles"] - counts["clusters"]
     rejects = ds.dataset(store.rejects, format="parquet").to_table(columns=["source_file"])
-    return {
-        "articles": n, "clusters": canon, "duplicates": n - canon,
-        "spun": pc.sum(table.column("spun")).as_py() or 0,
-        "lines_removed": pc.sum(pc.list_value_length(table.column("removed"))).as_py() or 0,
-        "edits": pc.sum(pc.list_value_length(table.column("edits"))).as_py() or 0,
-        "repaired": pc.sum(pc.greater(pc.list_value_length(table.column("edits")), 0)).as_py()
-        or 0,
-        "rejected_files": len(set(rejects.column("source_file").to_pylist())),
-    }
+    counts["rejected_files"] = len(set(rejects.column("source_file").to_pylist()))
+    return {k: counts[k] for k in ("articles", "clusters", "duplicates", "spun",
+                                   "lines_removed", "edits", "repaired", "rejected_files")}
 
 
-def _rel(path: Path, raw: Path) -> str:
-    try:
-        return Path(os.path.abspath(path)).relative_to(raw).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _count_columns(path: Path) -> pa.Table:
+    """`is_canonical`, `spun`, and `removed` and `edits` with only their `stage` (enough to
+    count them): reading every removed line's text took 0.36 s for the 100k corpus's
+    output, this 0.09 s."""
+    parquet = pq.ParquetFile(path)
+    leaves = [parquet.schema.column(i).path for i in range(parquet.metadata.num_columns)]
+    lists = [next((leaf for leaf in leaves if leaf.startswith(f"{name}.")
+                   and leaf.endswith(".stage")), name) for name in ("removed", "edits")]
+    return parquet.read(columns=["is_canonical", "spun", *lists])
 
 
 def summary_markdown(report: dict) -> str:

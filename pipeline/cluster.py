@@ -410,6 +410,10 @@ def cluster_articles(items: Sequence[ClusterInput],
         groups.setdefault(uf.find(k), []).append(k)
     out: dict[str, Assignment] = {}
     for members in groups.values():
+        if len(members) == 1:  # most clusters: the article is its own canonical
+            aid = items[members[0]].article_id
+            out[aid] = Assignment(make_cluster_id(aid), True, None)
+            continue
         canonical = choose_canonical([items[m] for m in members], config).article_id
         cluster_id = make_cluster_id(min(items[m].article_id for m in members))
         for m in members:

@@ -27,7 +27,8 @@ import os
 import shutil
 import signal
 import stat
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,16 @@ def kill_point(name: str) -> None:
     point. The kill tests use it to stop a real run at each step of a commit."""
     if os.environ.get("NEWSCLEAN_KILL_AT") == name:
         os.kill(os.getpid(), signal.SIGKILL)
+
+
+#: Locks taken with `OutputStore.hold`, by (output folder, token), until handed over.
+_HELD: dict[tuple[str, str], int] = {}
+_HELD_LOCK = threading.Lock()
+
+
+def _take_held(root: Path, token: str) -> int | None:
+    with _HELD_LOCK:
+        return _HELD.pop((str(root), token), None)
 
 
 class OutputLocked(RuntimeError):
@@ -162,32 +173,61 @@ class OutputStore:
 
     # -- lock ---------------------------------------------------------------------------
     @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self, handover: str | None = None) -> Iterator[None]:
         """Hold the output folder's lock, or raise OutputLocked at once if another run has
-        it. The lock is an flock, so it is released when the holder dies, even by SIGKILL."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        it. The lock is an flock, so it is released when the holder dies, even by SIGKILL.
+        `handover`: the token of a lock this process took with `hold` for this block,
+        which then owns and releases it (taken anew if there is none)."""
+        fd = _take_held(self.root, handover) if handover else None
+        if fd is None:
+            fd = self._acquire()
         try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "?"
-                raise OutputLocked(
-                    f"another newsclean run ({holder}) is writing to {self.root}; "
-                    "wait for it to finish") from None
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
             yield
         finally:
             os.close(fd)
 
+    def hold(self, token: str) -> None:
+        """Take the lock now (or raise OutputLocked) and keep it for `locked(token)` in
+        this process, so that no other run can start in between; `release(token)` if
+        that block never comes."""
+        fd = self._acquire()
+        with _HELD_LOCK:
+            _HELD[(str(self.root), token)] = fd
+
+    def release(self, token: str) -> None:
+        """Release a lock taken with `hold` and not handed over (no-op otherwise)."""
+        fd = _take_held(self.root, token)
+        if fd is not None:
+            os.close(fd)
+
+    def _acquire(self) -> int:
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "?"
+            os.close(fd)
+            raise OutputLocked(
+                f"another newsclean run ({holder}) is writing to {self.root}; "
+                "wait for it to finish") from None
+        except BaseException:
+            os.close(fd)
+            raise
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"pid {os.getpid()}".encode(), 0)
+        return fd
+
     # -- recovery -----------------------------------------------------------------------
-    def recover(self) -> list[str]:
-        """Finish or discard what earlier runs left in `.work/`. Returns what was done."""
+    def recover(self, keep: str | None = None) -> list[str]:
+        """Finish or discard what earlier runs left in `.work/` (but the run `keep`'s own
+        folder, begun before this call). Returns what was done."""
         done: list[str] = []
         if not self.work.is_dir():
             return done
         for run_dir in sorted(p for p in self.work.iterdir() if p.is_dir()):
+            if run_dir.name == keep:
+                continue
             if (run_dir / "COMMIT").exists():
                 self._apply(run_dir)
                 done.append(f"completed the commit of interrupted run {run_dir.name}")
@@ -253,13 +293,18 @@ class OutputStore:
             pass
 
 
-def diff_raw(files: Iterable[tuple[str, Path]], manifest: dict[str, FileEntry]) -> RawChanges:
+def diff_raw(files: Iterable[tuple[str, Path]], manifest: dict[str, FileEntry],
+             known: Mapping[str, tuple[int, int, str]] | None = None,
+             hash_new: bool = True) -> RawChanges:
     """Compare the raw folder with the manifest.
 
     A file whose size and mtime match the manifest is unchanged without being read; one
     whose size or mtime differ is hashed, and is changed only if its bytes differ (a
     `touch` does not make a rerun do work). Files in the manifest that are gone are
-    deleted (their articles stay in the output).
+    deleted (their articles stay in the output). `known`: (size, mtime, SHA-1) of files
+    hashed a moment ago (`RawChanges.stats`), not hashed again while size and mtime hold.
+    `hash_new=False`: files the manifest does not know are new whatever their bytes;
+    their digest is left empty, for `fill_digests`.
     """
     new: list[str] = []
     changed: list[str] = []
@@ -278,13 +323,14 @@ def diff_raw(files: Iterable[tuple[str, Path]], manifest: dict[str, FileEntry]) 
                 size, mtime):
             unchanged.append(rel)
             continue
-        try:
-            # only regular files are hashed: opening a FIFO would block the run
-            digest = file_sha1(path) if st is not None and stat.S_ISREG(st.st_mode) else ""
-        except OSError:
-            digest = ""
+        seen_before = known.get(rel) if known else None
+        is_new = old is None or old.status == "deleted"
+        if seen_before is not None and seen_before[:2] == (size, mtime) and seen_before[2]:
+            digest = seen_before[2]
+        else:
+            digest = _digest(path, st) if hash_new or not is_new else ""
         stats[rel] = (size, mtime, digest)
-        if old is None or old.status == "deleted":
+        if is_new:
             new.append(rel)
         elif digest and digest == old.sha1:
             unchanged.append(rel)  # touched, same bytes
@@ -292,6 +338,27 @@ def diff_raw(files: Iterable[tuple[str, Path]], manifest: dict[str, FileEntry]) 
             changed.append(rel)
     deleted = sorted(p for p, e in manifest.items() if p not in seen and e.status != "deleted")
     return RawChanges(sorted(new), sorted(changed), sorted(unchanged), deleted, stats)
+
+
+def _digest(path: Path, st: os.stat_result | None) -> str:
+    """SHA-1 of a regular file ("" for anything else, or when it cannot be read)."""
+    try:
+        # only regular files are hashed: opening a FIFO would block the run
+        return file_sha1(path) if st is not None and stat.S_ISREG(st.st_mode) else ""
+    except OSError:
+        return ""
+
+
+def fill_digests(changes: RawChanges, paths: Mapping[str, Path]) -> None:
+    """Hash the files `diff_raw(hash_new=False)` left without a digest, in place (`paths`:
+    relative path -> file)."""
+    for rel, (size, mtime, digest) in list(changes.stats.items()):
+        if not digest:
+            try:
+                st = paths[rel].stat()
+            except OSError:
+                st = None
+            changes.stats[rel] = (size, mtime, _digest(paths[rel], st))
 
 
 def manifest_table(entries: Iterable[FileEntry]) -> pa.Table:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -79,10 +80,20 @@ class WriteConfig:
     compression: Parquet codec; zstd reads everywhere that matters (pandas, polars,
         DuckDB, Spark) and is about 30% smaller than snappy on news text.
     row_group_size: rows per row group.
+    dictionary_columns: the columns (Parquet column paths) written with dictionary
+        encoding: those whose values repeat. Elsewhere (text, ids, hashes, signatures)
+        Parquet tried a dictionary page by page and gave up: on a 900-article shard of
+        the bench corpus, dictionary encoding everywhere took 23 ms to write and 10.5 ms
+        to read (2.48 MB), only here 15 ms and 7 ms (2.37 MB). Readers see the same
+        column types either way.
     """
 
     compression: str = "zstd"
     row_group_size: int = 10_000
+    dictionary_columns: tuple[str, ...] = (
+        "source_file", "source", "encoding", "run_id", "fetched_at", "published_on",
+        "removed.list.element.reason", "removed.list.element.stage",
+        "edits.list.element.reason", "edits.list.element.stage", "status", "reason")
 
 
 DEFAULT_WRITE_CONFIG = WriteConfig()
@@ -95,7 +106,9 @@ def _edit_row(e: Edit) -> dict:
 
 
 def shard_table(articles: Sequence[Article], run_id: str) -> pa.Table:
-    """Articles of one shard (fingerprinted, not yet clustered) as a `SHARD_SCHEMA` table."""
+    """Articles of one shard (fingerprinted, not yet clustered) as a `SHARD_SCHEMA` table.
+    The list columns are built from flat arrays and offsets (`_removed_column`,
+    `_signature_column`), not row by row from Python dicts and lists."""
     rows = {
         "article_id": [a.article_id for a in articles],
         "source_file": [a.source_file for a in articles],
@@ -110,18 +123,49 @@ def shard_table(articles: Sequence[Article], run_id: str) -> pa.Table:
         "word_count": [a.word_count for a in articles],
         "content_hash": [a.content_hash for a in articles],
         "encoding": [a.encoding for a in articles],
-        "removed": [[{"line": r.line, "reason": r.reason, "stage": r.stage} for r in a.removed]
-                    for a in articles],
         "edits": [[_edit_row(e) for e in a.edits] for a in articles],
         "run_id": [run_id] * len(articles),
         "position": [a.ordinal for a in articles],
         "published_on": [a.published_on for a in articles],
         "paragraph_spin_scores": [a.paragraph_spin_scores for a in articles],
-        "signature": [a.signature.tolist() if a.signature is not None else None
-                      for a in articles],
         "shingle_count": [a.shingle_count for a in articles],
     }
-    return pa.Table.from_pydict(rows, schema=SHARD_SCHEMA)
+    arrays = {name: pa.array(values, SHARD_SCHEMA.field(name).type)
+              for name, values in rows.items()}
+    arrays["removed"] = _removed_column(articles)
+    arrays["signature"] = _signature_column(articles)
+    return pa.Table.from_arrays([arrays[f.name] for f in SHARD_SCHEMA], schema=SHARD_SCHEMA)
+
+
+def _offsets(lengths: Iterable[int]) -> pa.Array:
+    out = [0]
+    for n in lengths:
+        out.append(out[-1] + n)
+    return pa.array(out, pa.int32())
+
+
+def _removed_column(articles: Sequence[Article]) -> pa.Array:
+    """The `removed` column: list<struct<line, reason, stage>>, never null."""
+    flat = [r for a in articles for r in a.removed]
+    values = pa.StructArray.from_arrays(
+        [pa.array([r.line for r in flat], pa.string()),
+         pa.array([r.reason for r in flat], pa.string()),
+         pa.array([r.stage for r in flat], pa.string())],
+        fields=list(_REMOVAL))
+    return pa.ListArray.from_arrays(_offsets(len(a.removed) for a in articles), values,
+                                    type=SHARD_SCHEMA.field("removed").type)
+
+
+def _signature_column(articles: Sequence[Article]) -> pa.Array:
+    """The `signature` column: list<uint32>, null where an article has none."""
+    sigs = [a.signature for a in articles]
+    if any(s is None for s in sigs):  # not fingerprinted: the plain way
+        return pa.array([s.tolist() if s is not None else None for s in sigs],
+                        SHARD_SCHEMA.field("signature").type)
+    flat = np.concatenate(sigs) if sigs else np.empty(0, np.uint32)
+    return pa.ListArray.from_arrays(_offsets(len(s) for s in sigs),
+                                    pa.array(flat.astype(np.uint32, copy=False)),
+                                    type=SHARD_SCHEMA.field("signature").type)
 
 
 def rejects_table(rejects: Iterable[Reject], run_id: str) -> pa.Table:
@@ -138,26 +182,42 @@ def write_table(table: pa.Table, path: Path, config: WriteConfig = DEFAULT_WRITE
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     pq.write_table(table, tmp, compression=config.compression,
-                   row_group_size=config.row_group_size)
+                   row_group_size=config.row_group_size,
+                   use_dictionary=list(config.dictionary_columns))
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     return path
 
 
-def finalize_shard(shard: pa.Table, assignments: Mapping[str, Assignment]) -> pa.Table:
-    """A shard table with its cluster columns filled in, in `ARTICLE_SCHEMA` order."""
-    ids = shard.column("article_id").to_pylist()
+def cluster_columns(ids: Sequence[str], assignments: Mapping[str, Assignment]) -> pa.Table:
+    """The cluster columns (`cluster_id`, `is_canonical`, `duplicate_of`) of the articles
+    `ids`, in that order. KeyError if an article has no assignment."""
     missing = [i for i in ids if i not in assignments]
     if missing:
         raise KeyError(f"{len(missing)} article(s) have no cluster assignment, e.g. {missing[0]}")
-    cols = {
-        "cluster_id": pa.array([assignments[i].cluster_id for i in ids], pa.string()),
-        "is_canonical": pa.array([assignments[i].is_canonical for i in ids], pa.bool_()),
-        "duplicate_of": pa.array([assignments[i].duplicate_of for i in ids], pa.string()),
-    }
-    arrays = [cols[f.name] if f.name in cols else shard.column(f.name) for f in ARTICLE_SCHEMA]
+    rows = [assignments[i] for i in ids]
+    return pa.table({
+        "cluster_id": pa.array([a.cluster_id for a in rows], pa.string()),
+        "is_canonical": pa.array([a.is_canonical for a in rows], pa.bool_()),
+        "duplicate_of": pa.array([a.duplicate_of for a in rows], pa.string()),
+    })
+
+
+def with_cluster_columns(shard: pa.Table, cluster: pa.Table) -> pa.Table:
+    """A shard table with its cluster columns (`cluster_columns`, in the shard's row order)
+    filled in, in `ARTICLE_SCHEMA` order."""
+    if cluster.num_rows != shard.num_rows:
+        raise ValueError(f"{cluster.num_rows} cluster rows for a shard of {shard.num_rows}")
+    arrays = [cluster.column(f.name) if f.name in _CLUSTER_COLUMNS else shard.column(f.name)
+              for f in ARTICLE_SCHEMA]
     return pa.Table.from_arrays(arrays, schema=ARTICLE_SCHEMA)
+
+
+def finalize_shard(shard: pa.Table, assignments: Mapping[str, Assignment]) -> pa.Table:
+    """A shard table with its cluster columns filled in, in `ARTICLE_SCHEMA` order."""
+    ids = shard.column("article_id").to_pylist()
+    return with_cluster_columns(shard, cluster_columns(ids, assignments))
 
 
 def restore_spun(table: pa.Table, originals: Mapping[str, tuple[str | None, str]],

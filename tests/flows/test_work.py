@@ -39,3 +39,17 @@ def test_expected_workers_counts_the_shards_to_clean(tmp_path: Path) -> None:
     assert expected_workers(raw, out, max_files=1, max_bytes=1 << 20) == min(default_workers(), 3)
     assert expected_workers(raw, out, max_files=64, max_bytes=1 << 20) == 1
     assert expected_workers(raw, out, max_files=64, max_bytes=1 << 20, workers=4) == 4
+
+
+def test_fetch_times_reach_clustering_as_the_same_instants() -> None:
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+
+    from flows.tasks import _datetimes
+
+    values = [datetime(2025, 3, 4, 12, 11, 56, 123456, tzinfo=UTC), None,
+              datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC)]
+    column = pa.chunked_array([pa.array(values, pa.timestamp("us", tz="UTC"))])
+    assert _datetimes(column) == column.to_pylist() == values
+    assert _datetimes(column.cast(pa.timestamp("ns", tz="UTC"))) == values
