@@ -127,13 +127,13 @@ def clean_shard_fn(paths: list[str], raw_dir: str, work_dir: str, shard_no: int,
                    config: PipelineConfig = DEFAULT_CONFIG, profile: str | None = None) -> dict:
     """read -> ... -> fingerprint one shard; write its articles and rejects to work_dir.
     `profile`: the output folder's learned chrome (`.state/chrome.json`), if any; what
-    this shard learns is written next to its articles (`chrome-NNNNN.json`)."""
+    this shard learns is written next to its articles (`chrome-NNNNN.pkl`)."""
     result = clean_batch([Path(p) for p in paths], Path(raw_dir), config,
                          _load_profile(profile, config))
     work = Path(work_dir)
-    chrome = work / f"chrome-{shard_no:05d}.json"
+    chrome = work / f"chrome-{shard_no:05d}.pkl"
     if result.chrome is not None:
-        result.chrome.save(chrome)
+        result.chrome.dump(chrome)
     table = shard_table(result.articles, run_id)
     articles = write_table(table, work / f"shard-{shard_no:05d}.parquet", config.write)
     # the part's clustering inputs do not depend on clustering: written now, in parallel
@@ -196,7 +196,7 @@ def merge_chrome(previous: str, shard_profiles: Sequence[str | None], dest: str,
     profile = ChromeProfile.load(Path(previous), config.split.chrome)
     for path in shard_profiles:
         if path and Path(path).is_file():
-            profile.merge(ChromeProfile.load(Path(path), config.split.chrome))
+            profile.merge(ChromeProfile.read(Path(path), config.split.chrome))
     profile.save(Path(dest))
 
 

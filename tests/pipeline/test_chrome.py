@@ -142,3 +142,19 @@ def test_merging_many_profiles_keeps_memory_bounded() -> None:
     assert merged.chrome_reason("Pub", chrome) == "learned: Pub chrome, in 400 of 400 stories"
     kept = merged.to_json()["publishers"]["Pub"]["keys"]
     assert len(kept) == 51  # the chrome line and the 50 most recent lines seen once
+
+
+def test_dump_and_read_give_back_the_same_profile(tmp_path: Path) -> None:
+    """A shard's profile travels to the run's merge as a dump: read back, it is the same
+    profile (same JSON), examples, seen stories and singletons included."""
+    prof = ChromeProfile()
+    prof.observe("Example Times", ["Share this article", "Sign up", "A body line here."], 11)
+    prof.observe("Example Times", ["Share this article", "Other words, café 3:15",
+                                   "A title\nover two lines"], 12)
+    prof.observe("", ["Share this article"], None)
+    prof.observe("Empty", [], 13)
+    prof.dump(tmp_path / "p.pkl")
+    back = ChromeProfile.read(tmp_path / "p.pkl")
+    assert back.to_json() == prof.to_json()
+    assert back.chrome_reason("Example Times", line_key("Share this article")) == \
+        prof.chrome_reason("Example Times", line_key("Share this article"))
