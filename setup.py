@@ -7,6 +7,6 @@ from setuptools import Extension, setup
 setup(
     ext_modules=[
         Extension("pipeline._native", ["pipeline/_native.c"], optional=True,
-                  extra_compile_args=["-O3"]),
+                  extra_compile_args=["-O3"], libraries=["m"]),
     ],
 )

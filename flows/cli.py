@@ -48,8 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
             "OUT_DIR/reports (a JSON report per run)."),
     )
     _add_paths(run)
-    run.add_argument("--shard-files", type=int, default=64, metavar="N",
-                     help="at most N raw files per task (default: 64)")
+    run.add_argument("--shard-files", type=int, default=128, metavar="N",
+                     help="at most N raw files per task (default: 128)")
     run.add_argument("--shard-mb", type=int, default=32, metavar="MB",
                      help="at most about MB megabytes of raw files per task (default: 32)")
     run.add_argument("--workers", type=int, default=0, metavar="N",

@@ -44,7 +44,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 @flow(name="clean-news", log_prints=False)
-def clean_news(raw_dir: str = "raw", out_dir: str = "clean", shard_max_files: int = 64,
+def clean_news(raw_dir: str = "raw", out_dir: str = "clean", shard_max_files: int = 128,
                shard_max_mb: int = 32, progress: bool = False, workers: int = 0) -> dict:
     """Clean the new and changed raw files under `raw_dir` into `out_dir`.
 

@@ -4,10 +4,10 @@
  * tests compare the two on the same inputs); the Python code uses these when the
  * extension is built and falls back to its own loops when it is not.
  *
- * - scan_tokens: unspin's tokenising pass (pipeline.unspin._scan): the tokens of a
- *   lower-cased paragraph, one hash look-up per word token for its bigram-model id and
- *   lexicon flags, the adjacent pairs listed in the bigram table, the common-word pairs,
- *   and where a lexicon phrase may start.
+ * - scan_spin: unspin's scoring pass (pipeline.unspin._scan): the tokens of a lower-cased
+ *   paragraph, one hash look-up per word token for its bigram-model id and lexicon flags,
+ *   the adjacent pairs listed in the bigram table, the common-word pairs, and the lexicon
+ *   phrases with the bigram gain of their best candidate.
  * - line_key: chrome's line key (pipeline.chrome.line_key): the CCNet-style normal form
  *   of a line and its xxh64, without building the normal form in Python.
  * - normalize_line: the form boilerplate rules are matched against
@@ -23,6 +23,7 @@
 #define PY_SSIZE_T_CLEAN
 #define _GNU_SOURCE /* memmem */
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -358,7 +359,7 @@ static int32_t pair_lookup(const PairTable *t, int64_t code) {
     return (int32_t)(at >= 0 ? at : pair_hash_get(&t->all, code));
 }
 
-/* ------------------------------------------------------------------ scan_tokens */
+/* ------------------------------------------------------------------ token pass */
 
 /* numpy's pairwise summation of float64 (the order np.sum adds in, started from the
  * additive identity): the same sum, bit for bit, as numpy gives for the same values. */
@@ -410,45 +411,386 @@ static int bytes_grow(Bytes *b, Py_ssize_t extra) {
     return 0;
 }
 
-/* scan_tokens(text, words, pairs, base, common) ->
- *     (tokens, pmi_sum, common_pairs, unseen_pairs, starts)
- *
- * text: the paragraph, lower-cased, ’ as '. Tokens are those of
- *   unspin._TOKENS = [A-Za-z0-9]+(?:[-'’.][A-Za-z0-9]+)*|[^\sA-Za-z0-9]+
- * words: make_word_table(token -> (id << 3) | lexicon flags); an unlisted token is 0.
- * pairs: make_pair_table(listed pair codes id_a * base + id_b, ..., their PMI, whether both
- *   words are common).
- * common: bytes, common[id] != 0 for a common word.
- * Returns the tokens (a list of str: the table's own objects for listed words), the sum of
- * the listed adjacent pairs' PMI (added as numpy's sum adds them, in text order), the
- * number of adjacent pairs of two common words and how many of those are not listed, and
- * the token indices where a lexicon phrase may start (a one-word phrase with candidates,
- * or the two words a longer phrase opens with: the table's prefixes), ascending.
- */
-static PyObject *scan_tokens(PyObject *self, PyObject *args) {
-    PyObject *text, *words_cap, *pairs_cap;
-    long long base;
-    Py_buffer common;
-    if (!PyArg_ParseTuple(args, "UOOLy*", &text, &words_cap, &pairs_cap, &base, &common))
-        return NULL;
-    long long unseen = 0;
-    PyObject *result = NULL, *starts = NULL, *tokens = NULL;
-    Bytes found = {0}, codes = {0}, widx = {0};
-    const WordTable *wt = PyCapsule_GetPointer(words_cap, "newsclean.WordTable");
-    const PairTable *pt = wt ? PyCapsule_GetPointer(pairs_cap, "newsclean.PairTable") : NULL;
-    if (!pt) goto done;
-    const unsigned char *is_common = (const unsigned char *)common.buf;
-    Py_ssize_t n_common = common.len;
+/* ------------------------------------------------------------------ spin lexicon */
 
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    tokens = PyList_New(0);
-    if (!tokens) goto done;
-    Py_ssize_t ntok = 0;
+/* A string -> count table (the bigram model's unigram and bigram counts, for _lp). */
+typedef struct {
+    uint64_t hash; /* 0: empty */
+    uint32_t offset, length;
+    int64_t count;
+} StrSlot;
+
+typedef struct {
+    StrSlot *slots;
+    uint64_t mask;
+    char *arena;
+} StrTable;
+
+static uint64_t str_hash(const char *s, Py_ssize_t n) {
+    uint64_t h = 0x9E3779B97F4A7C15ULL ^ (uint64_t)n;
     Py_ssize_t i = 0;
-    while (i < n) {
-        Py_UCS4 c = PyUnicode_READ(kind, data, i);
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = fmix64(h ^ w) * 0xC2B2AE3D27D4EB4FULL;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, s + i, (size_t)(n - i));
+    return fmix64(h ^ tail) | 1;
+}
+
+static int str_table_build(StrTable *t, PyObject *mapping) {
+    Py_ssize_t n = PyDict_Size(mapping), arena = 0, pos = 0, len;
+    PyObject *key, *value;
+    while (PyDict_Next(mapping, &pos, &key, &value)) {
+        if (!PyUnicode_Check(key) || !PyUnicode_AsUTF8AndSize(key, &len)) {
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_TypeError, "count tables have str keys");
+            return -1;
+        }
+        arena += len;
+    }
+    t->slots = table_slots(n, sizeof(StrSlot), &t->mask);
+    t->arena = PyMem_Malloc(arena + 1);
+    if (!t->slots || !t->arena) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    uint32_t used = 0;
+    pos = 0;
+    while (PyDict_Next(mapping, &pos, &key, &value)) {
+        long long count = PyLong_AsLongLong(value);
+        if (count == -1 && PyErr_Occurred()) return -1;
+        const char *k = PyUnicode_AsUTF8AndSize(key, &len); /* (cached by the first pass) */
+        uint64_t h = str_hash(k, len);
+        uint64_t i = h & t->mask;
+        while (t->slots[i].hash) i = (i + 1) & t->mask; /* a dict's keys are distinct */
+        memcpy(t->arena + used, k, len);
+        t->slots[i] = (StrSlot){h, used, (uint32_t)len, count};
+        used += (uint32_t)len;
+    }
+    return 0;
+}
+
+/* The count of s[0:n], or -1 when it is not listed. */
+static int64_t str_count(const StrTable *t, const char *s, Py_ssize_t n) {
+    uint64_t h = str_hash(s, n);
+    uint64_t i = h & t->mask;
+    for (;;) {
+        const StrSlot *slot = &t->slots[i];
+        if (!slot->hash) return -1;
+        if (slot->hash == h && slot->length == (uint32_t)n &&
+            memcmp(t->arena + slot->offset, s, n) == 0)
+            return slot->count;
+        i = (i + 1) & t->mask;
+    }
+}
+
+/* A word as _lp looks it up: its UTF-8 text with apostrophes dropped; longer than any
+ * listed word: length -1. */
+#define WORD_MAX 192
+typedef struct {
+    char text[WORD_MAX];
+    Py_ssize_t len;
+} Word;
+
+typedef struct { /* one candidate original of a lexicon phrase */
+    Py_ssize_t n_words;
+    Word *words;
+    PyObject *original; /* for ties: the greater original wins, as Python's max */
+    int tell;
+} Cand;
+
+typedef struct {
+    Py_ssize_t n_words;
+    int32_t *widx; /* the phrase's words by word-table index (all are in the table) */
+    Word *words;
+    Py_ssize_t n_cands;
+    Cand *cands;
+} Phrase;
+
+typedef struct {
+    Py_ssize_t n_phrases;
+    Phrase *phrases;
+    int32_t *single; /* word-table index -> phrase, -1: none */
+    Py_ssize_t n_words;
+    PairHash multi; /* PREFIX_CODE(w1, w2) -> position in multi_list */
+    int32_t *multi_list; /* count, then that many phrases, longest first */
+    StrTable uni, bi;
+    double total, backoff, unknown;
+} Lexicon;
+
+/* Characters start:end of t, apostrophes dropped, as UTF-8 (len -1: too long to be
+ * listed, or a lone surrogate, which no listed word holds). */
+static void word_of_text(Word *w, const Text *t, Py_ssize_t start, Py_ssize_t end) {
+    w->len = 0;
+    for (Py_ssize_t i = start; i < end; i++) {
+        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
+        if (c == '\'') continue;
+        if (w->len + 4 > WORD_MAX || (c >= 0xD800 && c < 0xE000)) {
+            w->len = -1;
+            return;
+        }
+        char *o = w->text + w->len;
+        if (c < 0x80) {
+            o[0] = (char)c;
+            w->len += 1;
+        } else if (c < 0x800) {
+            o[0] = (char)(0xC0 | (c >> 6));
+            o[1] = (char)(0x80 | (c & 0x3F));
+            w->len += 2;
+        } else if (c < 0x10000) {
+            o[0] = (char)(0xE0 | (c >> 12));
+            o[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+            o[2] = (char)(0x80 | (c & 0x3F));
+            w->len += 3;
+        } else {
+            o[0] = (char)(0xF0 | (c >> 18));
+            o[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+            o[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+            o[3] = (char)(0x80 | (c & 0x3F));
+            w->len += 4;
+        }
+    }
+}
+
+static int word_of_str(Word *w, PyObject *str) {
+    Text t;
+    if (text_of(str, "make_lexicon", &t) < 0) return -1;
+    word_of_text(w, &t, 0, t.n);
+    return 0;
+}
+
+static void lexicon_release(Lexicon *x) {
+    if (!x) return;
+    for (Py_ssize_t p = 0; p < x->n_phrases; p++) {
+        Phrase *ph = &x->phrases[p];
+        for (Py_ssize_t c = 0; c < ph->n_cands; c++) {
+            PyMem_Free(ph->cands[c].words);
+            Py_XDECREF(ph->cands[c].original);
+        }
+        PyMem_Free(ph->cands);
+        PyMem_Free(ph->widx);
+        PyMem_Free(ph->words);
+    }
+    PyMem_Free(x->phrases);
+    PyMem_Free(x->single);
+    PyMem_Free(x->multi.slots);
+    PyMem_Free(x->multi_list);
+    PyMem_Free(x->uni.slots);
+    PyMem_Free(x->uni.arena);
+    PyMem_Free(x->bi.slots);
+    PyMem_Free(x->bi.arena);
+    PyMem_Free(x);
+}
+
+static void lexicon_free(PyObject *capsule) {
+    lexicon_release((Lexicon *)PyCapsule_GetPointer(capsule, "newsclean.Lexicon"));
+}
+
+/* The word-table index of a str, or -1. */
+static int32_t word_index(const WordTable *wt, PyObject *str) {
+    if (!PyUnicode_Check(str) || !PyUnicode_IS_ASCII(str) || PyUnicode_GET_LENGTH(str) < 1 ||
+        PyUnicode_GET_LENGTH(str) > KEY_MAX)
+        return -1;
+    char k[KEY_MAX] = {0};
+    memcpy(k, PyUnicode_DATA(str), PyUnicode_GET_LENGTH(str));
+    const WordSlot *slot = word_lookup(wt, k);
+    return slot ? slot->word : -1;
+}
+
+/* make_lexicon(words, phrases, single, multi, unigrams, bigrams, total, backoff, unknown)
+ * -> capsule: unspin's phrase index for scan_spin.
+ * words: make_word_table's table, which holds every word of every phrase.
+ * phrases: [(words, [(original words, original, tell), ...]), ...];
+ * single: {word: phrase position}; multi: {(w1, w2): (phrase positions, longest first)};
+ * unigrams, bigrams: the bigram model's counts ("a b" keys); total, backoff, unknown: _lp's
+ * constants. */
+static PyObject *make_lexicon(PyObject *self, PyObject *args) {
+    PyObject *words_cap, *phrases, *single, *multi, *uni, *bi;
+    double total, backoff, unknown;
+    if (!PyArg_ParseTuple(args, "OO!O!O!O!O!ddd", &words_cap, &PyList_Type, &phrases,
+                          &PyDict_Type, &single, &PyDict_Type, &multi, &PyDict_Type, &uni,
+                          &PyDict_Type, &bi, &total, &backoff, &unknown))
+        return NULL;
+    const WordTable *wt = PyCapsule_GetPointer(words_cap, "newsclean.WordTable");
+    if (!wt) return NULL;
+    Lexicon *x = PyMem_Calloc(1, sizeof(Lexicon));
+    if (!x) return PyErr_NoMemory();
+    x->total = total;
+    x->backoff = backoff;
+    x->unknown = unknown;
+    x->n_words = wt->n_words;
+    x->n_phrases = PyList_GET_SIZE(phrases);
+    x->phrases = PyMem_Calloc(x->n_phrases + 1, sizeof(Phrase));
+    x->single = PyMem_Malloc((x->n_words + 1) * sizeof(int32_t));
+    if (!x->phrases || !x->single) goto nomem;
+    for (Py_ssize_t k = 0; k <= x->n_words; k++) x->single[k] = -1;
+    for (Py_ssize_t p = 0; p < x->n_phrases; p++) {
+        PyObject *spec = PyList_GET_ITEM(phrases, p), *pw, *pc;
+        if (!PyArg_ParseTuple(spec, "O!O!", &PyTuple_Type, &pw, &PyList_Type, &pc)) goto fail;
+        Phrase *ph = &x->phrases[p];
+        ph->n_words = PyTuple_GET_SIZE(pw);
+        ph->widx = PyMem_Calloc(ph->n_words + 1, sizeof(int32_t));
+        ph->words = PyMem_Calloc(ph->n_words + 1, sizeof(Word));
+        ph->n_cands = PyList_GET_SIZE(pc);
+        ph->cands = PyMem_Calloc(ph->n_cands + 1, sizeof(Cand));
+        if (!ph->widx || !ph->words || !ph->cands) goto nomem;
+        for (Py_ssize_t k = 0; k < ph->n_words; k++) {
+            PyObject *w = PyTuple_GET_ITEM(pw, k);
+            ph->widx[k] = word_index(wt, w);
+            if (ph->widx[k] < 0) {
+                PyErr_SetString(PyExc_ValueError, "make_lexicon: a phrase word is not in the table");
+                goto fail;
+            }
+            if (word_of_str(&ph->words[k], w) < 0) goto fail;
+        }
+        for (Py_ssize_t c = 0; c < ph->n_cands; c++) {
+            PyObject *cw, *original;
+            int tell;
+            if (!PyArg_ParseTuple(PyList_GET_ITEM(pc, c), "O!Up", &PyTuple_Type, &cw, &original,
+                                  &tell))
+                goto fail;
+            Cand *cand = &ph->cands[c];
+            cand->n_words = PyTuple_GET_SIZE(cw);
+            cand->words = PyMem_Calloc(cand->n_words + 1, sizeof(Word));
+            if (!cand->words) goto nomem;
+            for (Py_ssize_t k = 0; k < cand->n_words; k++)
+                if (word_of_str(&cand->words[k], PyTuple_GET_ITEM(cw, k)) < 0) goto fail;
+            cand->original = Py_NewRef(original);
+            cand->tell = tell;
+        }
+    }
+    PyObject *key, *value;
+    Py_ssize_t pos = 0;
+    while (PyDict_Next(single, &pos, &key, &value)) {
+        int32_t w = word_index(wt, key);
+        long p = PyLong_AsLong(value);
+        if (w < 0 || p < 0 || p >= x->n_phrases) {
+            if (!PyErr_Occurred())
+                PyErr_SetString(PyExc_ValueError, "make_lexicon: single words and positions");
+            goto fail;
+        }
+        x->single[w] = (int32_t)p;
+    }
+    Py_ssize_t listed = 0;
+    pos = 0;
+    while (PyDict_Next(multi, &pos, &key, &value)) {
+        if (!PyTuple_Check(value)) {
+            PyErr_SetString(PyExc_TypeError, "make_lexicon: multi values are tuples");
+            goto fail;
+        }
+        listed += PyTuple_GET_SIZE(value) + 1;
+    }
+    x->multi_list = PyMem_Malloc((listed + 1) * sizeof(int32_t));
+    if (!x->multi_list || pair_hash_init(&x->multi, PyDict_Size(multi)) < 0) goto nomem;
+    Py_ssize_t at = 0;
+    pos = 0;
+    while (PyDict_Next(multi, &pos, &key, &value)) {
+        if (!PyTuple_Check(key) || PyTuple_GET_SIZE(key) != 2) {
+            PyErr_SetString(PyExc_ValueError, "make_lexicon: multi keys are word pairs");
+            goto fail;
+        }
+        int32_t a = word_index(wt, PyTuple_GET_ITEM(key, 0));
+        int32_t b = word_index(wt, PyTuple_GET_ITEM(key, 1));
+        if (a < 0 || b < 0) {
+            PyErr_SetString(PyExc_ValueError, "make_lexicon: a multi word is not in the table");
+            goto fail;
+        }
+        pair_hash_put(&x->multi, PREFIX_CODE(a, b), at);
+        x->multi_list[at++] = (int32_t)PyTuple_GET_SIZE(value);
+        for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(value); k++) {
+            long p = PyLong_AsLong(PyTuple_GET_ITEM(value, k));
+            if (p < 0 || p >= x->n_phrases) {
+                if (!PyErr_Occurred())
+                    PyErr_SetString(PyExc_ValueError, "make_lexicon: phrase positions");
+                goto fail;
+            }
+            x->multi_list[at++] = (int32_t)p;
+        }
+    }
+    if (str_table_build(&x->uni, uni) < 0 || str_table_build(&x->bi, bi) < 0) goto fail;
+    PyObject *capsule = PyCapsule_New(x, "newsclean.Lexicon", lexicon_free);
+    if (!capsule) goto fail;
+    return capsule;
+nomem:
+    PyErr_NoMemory();
+fail:
+    lexicon_release(x);
+    return NULL;
+}
+
+/* _lp(prev, word): stupid-backoff log P(word | prev) over the counts (prev NULL: none). */
+static double lex_lp(const Lexicon *x, const Word *prev, const Word *word) {
+    int64_t uw = word->len < 0 ? -1 : str_count(&x->uni, word->text, word->len);
+    double w_count = uw < 0 ? x->unknown : (double)uw;
+    if (prev) {
+        if (prev->len >= 0 && word->len >= 0 && prev->len + 1 + word->len <= 2 * WORD_MAX + 1) {
+            char pair[2 * WORD_MAX + 2];
+            memcpy(pair, prev->text, prev->len);
+            pair[prev->len] = ' ';
+            memcpy(pair + prev->len + 1, word->text, word->len);
+            int64_t c = str_count(&x->bi, pair, prev->len + 1 + word->len);
+            if (c > 0) {
+                int64_t up = str_count(&x->uni, prev->text, prev->len);
+                return log((double)c / (double)(up < 0 ? c : up));
+            }
+        }
+        return x->backoff + log(w_count / x->total);
+    }
+    return log(w_count / x->total);
+}
+
+/* _seq_lp(prev, words, next) */
+static double lex_seq_lp(const Lexicon *x, const Word *prev, const Word *words, Py_ssize_t n,
+                         const Word *next) {
+    double lp = 0.0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        lp += lex_lp(x, prev, &words[k]);
+        prev = &words[k];
+    }
+    if (next) lp += lex_lp(x, prev, next);
+    return lp;
+}
+
+/* _best(prev, phrase, right): (gain of the best candidate, its position). Ties go to the
+ * greater original, then to the later candidate, as Python's max of (gain, original, k). */
+static int lex_best(const Lexicon *x, const Phrase *ph, const Word *prev, const Word *right,
+                    double *gain, Py_ssize_t *best) {
+    double here = lex_seq_lp(x, prev, ph->words, ph->n_words, right);
+    *best = -1;
+    for (Py_ssize_t k = 0; k < ph->n_cands; k++) {
+        const Cand *c = &ph->cands[k];
+        double g = lex_seq_lp(x, prev, c->words, c->n_words, right) - here;
+        int better = *best < 0 || g > *gain;
+        if (!better && g == *gain) {
+            int cmp = PyUnicode_Compare(c->original, ph->cands[*best].original);
+            if (cmp == -1 && PyErr_Occurred()) return -1;
+            better = cmp >= 0; /* equal originals: the later one, as max over (g, o, k) */
+        }
+        if (better) {
+            *gain = g;
+            *best = k;
+        }
+    }
+    return 0;
+}
+
+/* ------------------------------------------------------------------ scan_spin */
+
+typedef struct {
+    Py_ssize_t start, end; /* characters of the lower-cased text */
+    int64_t code;          /* (id << 3) | lexicon flags, 0: not listed */
+    int32_t widx;          /* word-table index, -1: not in the table */
+} Tok;
+
+/* The tokens of unspin._TOKENS = [A-Za-z0-9]+(?:[-'’.][A-Za-z0-9]+)*|[^\sA-Za-z0-9]+ with
+ * their codes; -1 when out of memory. */
+static Py_ssize_t tokenize_spin(const Text *t, const WordTable *wt, Tok **out) {
+    Py_ssize_t cap = 256, ntok = 0, i = 0;
+    Tok *toks = PyMem_Malloc(cap * sizeof(Tok));
+    if (!toks) return -1;
+    while (i < t->n) {
+        Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
         if (Py_UNICODE_ISSPACE(c)) {
             i++;
             continue;
@@ -457,17 +799,17 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
         const WordSlot *slot = NULL;
         if (IS_ALNUM(c)) {
             i++;
-            while (i < n && IS_ALNUM(PyUnicode_READ(kind, data, i))) i++;
-            while (i + 1 < n && IS_JOINER(PyUnicode_READ(kind, data, i)) &&
-                   IS_ALNUM(PyUnicode_READ(kind, data, i + 1))) {
+            while (i < t->n && IS_ALNUM(PyUnicode_READ(t->kind, t->data, i))) i++;
+            while (i + 1 < t->n && IS_JOINER(PyUnicode_READ(t->kind, t->data, i)) &&
+                   IS_ALNUM(PyUnicode_READ(t->kind, t->data, i + 1))) {
                 i += 2;
-                while (i < n && IS_ALNUM(PyUnicode_READ(kind, data, i))) i++;
+                while (i < t->n && IS_ALNUM(PyUnicode_READ(t->kind, t->data, i))) i++;
             }
             if (i - start <= KEY_MAX) {
                 char key[KEY_MAX] = {0};
                 int ascii = 1;
                 for (Py_ssize_t k = start; k < i; k++) {
-                    Py_UCS4 ch = PyUnicode_READ(kind, data, k);
+                    Py_UCS4 ch = PyUnicode_READ(t->kind, t->data, k);
                     if (ch >= 128) { /* a ’ joiner: never a listed word */
                         ascii = 0;
                         break;
@@ -478,67 +820,161 @@ static PyObject *scan_tokens(PyObject *self, PyObject *args) {
             }
         } else {
             i++;
-            while (i < n) {
-                Py_UCS4 d = PyUnicode_READ(kind, data, i);
+            while (i < t->n) {
+                Py_UCS4 d = PyUnicode_READ(t->kind, t->data, i);
                 if (Py_UNICODE_ISSPACE(d) || IS_ALNUM(d)) break;
                 i++;
             }
         }
-        PyObject *tok = slot ? Py_NewRef(wt->words[slot->word]) : PyUnicode_Substring(text, start, i);
-        if (!tok || PyList_Append(tokens, tok) < 0) {
-            Py_XDECREF(tok);
-            goto done;
+        if (ntok == cap) {
+            cap *= 2;
+            Tok *grown = PyMem_Realloc(toks, cap * sizeof(Tok));
+            if (!grown) {
+                PyMem_Free(toks);
+                return -1;
+            }
+            toks = grown;
         }
-        Py_DECREF(tok);
-        if (bytes_grow(&codes, sizeof(int64_t)) < 0 || bytes_grow(&widx, sizeof(int32_t)) < 0)
-            goto done;
-        int64_t code = slot ? slot->value : 0;
-        int32_t w = slot ? slot->word : -1;
-        memcpy(codes.data + codes.len, &code, sizeof(code));
-        codes.len += sizeof(code);
-        memcpy(widx.data + widx.len, &w, sizeof(w));
-        widx.len += sizeof(w);
-        ntok++;
+        toks[ntok++] = (Tok){start, i, slot ? slot->value : 0, slot ? slot->word : -1};
+    }
+    *out = toks;
+    return ntok;
+}
+
+/* Is the token a word for its neighbours' context (its first character alphanumeric, as
+ * str.isalnum)? */
+static int tok_alnum(const Text *t, const Tok *tok) {
+    return Py_UNICODE_ISALNUM(PyUnicode_READ(t->kind, t->data, tok->start));
+}
+
+/* scan_spin(text, words, pairs, base, common, lexicon, margin, keep_min, repairs) ->
+ *     (n_tokens, pmi_sum, common_pairs, unseen_pairs, sites)
+ *
+ * unspin._scan's token pass and lexicon sites in one: `text` lower-cased with ’ as ';
+ * words, pairs, base, common: the tables of unspin._native_tables; lexicon: make_lexicon's.
+ * Counts as _token_pass_py (the PMI summed as numpy sums); sites as _lexicon_sites: for
+ * each lexicon phrase with candidates (left to right, the longest phrase at a position, no
+ * overlaps) the best candidate by its bigram gain between its neighbours, kept when it is
+ * a tell or gains at least keep_min, reported when `repairs` or it is evidence (a tell or a
+ * gain of at least margin): (token, tokens, phrase, candidate, gain, evidence). */
+static PyObject *scan_spin(PyObject *self, PyObject *args) {
+    PyObject *text, *words_cap, *pairs_cap, *lex_cap;
+    long long base;
+    Py_buffer common;
+    double margin, keep_min;
+    int repairs;
+    if (!PyArg_ParseTuple(args, "UOOLy*Oddp", &text, &words_cap, &pairs_cap, &base, &common,
+                          &lex_cap, &margin, &keep_min, &repairs))
+        return NULL;
+    PyObject *result = NULL, *sites = NULL;
+    Tok *toks = NULL;
+    Bytes found = {0};
+    const WordTable *wt = PyCapsule_GetPointer(words_cap, "newsclean.WordTable");
+    const PairTable *pt = wt ? PyCapsule_GetPointer(pairs_cap, "newsclean.PairTable") : NULL;
+    const Lexicon *lx = pt ? PyCapsule_GetPointer(lex_cap, "newsclean.Lexicon") : NULL;
+    if (!lx) goto done;
+    if (lx->n_words != wt->n_words) {
+        PyErr_SetString(PyExc_ValueError, "scan_spin: the lexicon is another word table's");
+        goto done;
+    }
+    Text t;
+    if (text_of(text, "scan_spin", &t) < 0) goto done;
+    Py_ssize_t ntok = tokenize_spin(&t, wt, &toks);
+    if (ntok < 0) {
+        PyErr_NoMemory();
+        goto done;
     }
 
-    const int64_t *cs = (const int64_t *)codes.data;
-    const int32_t *ws = (const int32_t *)widx.data;
-    long long common_pairs = 0;
-    starts = PyList_New(0);
-    if (!starts) goto done;
-    for (Py_ssize_t k = 0; k < ntok; k++) {
-        int64_t a = cs[k] >> 3;
-        if (k + 1 < ntok) {
-            int64_t b = cs[k + 1] >> 3;
-            if (a < n_common && b < n_common && is_common[a] && is_common[b]) common_pairs++;
-            if (a > 0 && b > 0) {
-                int32_t at = pair_lookup(pt, a * base + b);
-                if (at >= 0) {
-                    if (bytes_grow(&found, sizeof(double)) < 0) goto done;
-                    memcpy(found.data + found.len, &pt->pmi[at], sizeof(double));
-                    found.len += sizeof(double);
-                    unseen -= pt->both_common[at] != 0;
-                }
-            }
-        }
-        int start = (cs[k] & FLAG_SINGLE) ||
-                    (k + 1 < ntok && (cs[k] & FLAG_MULTI_FIRST) && (cs[k + 1] & FLAG_MULTI_SECOND) &&
-                     pair_hash_get(&wt->prefixes, PREFIX_CODE(ws[k], ws[k + 1])) >= 0);
-        if (start) {
-            if (append_index(starts, k) < 0) {
-                goto done;
+    /* word pairs: PMI of the listed ones, common pairs, unseen common pairs */
+    const unsigned char *is_common = (const unsigned char *)common.buf;
+    long long common_pairs = 0, unseen = 0;
+    for (Py_ssize_t k = 0; k + 1 < ntok; k++) {
+        int64_t a = toks[k].code >> 3, b = toks[k + 1].code >> 3;
+        if (a < common.len && b < common.len && is_common[a] && is_common[b]) common_pairs++;
+        if (a > 0 && b > 0) {
+            int32_t at = pair_lookup(pt, a * base + b);
+            if (at >= 0) {
+                if (bytes_grow(&found, sizeof(double)) < 0) goto done;
+                memcpy(found.data + found.len, &pt->pmi[at], sizeof(double));
+                found.len += sizeof(double);
+                unseen -= pt->both_common[at] != 0;
             }
         }
     }
     double pmi_sum = pairwise_sum((const double *)found.data, found.len / (Py_ssize_t)sizeof(double));
-    result = Py_BuildValue("OdLLO", tokens, 0.0 + pmi_sum, common_pairs, common_pairs + unseen,
-                           starts);
+
+    /* lexicon sites */
+    sites = PyList_New(0);
+    if (!sites) goto done;
+    Py_ssize_t done_to = 0, last_at = -1; /* last: the token a kept candidate ends at ... */
+    Word last_word = {{0}, 0};           /* ... and its last original word */
+    for (Py_ssize_t i = 0; i < ntok; i++) {
+        const Tok *tk = &toks[i];
+        int single = (tk->code & FLAG_SINGLE) != 0;
+        int pair = i + 1 < ntok && (tk->code & FLAG_MULTI_FIRST) &&
+                   (toks[i + 1].code & FLAG_MULTI_SECOND);
+        if ((!single && !pair) || i < done_to) continue;
+        const Phrase *match = NULL;
+        if (pair) {
+            int64_t at = pair_hash_get(&lx->multi, PREFIX_CODE(tk->widx, toks[i + 1].widx));
+            if (at >= 0) {
+                const int32_t *list = &lx->multi_list[at];
+                for (int32_t m = 1; m <= list[0] && !match; m++) {
+                    const Phrase *ph = &lx->phrases[list[m]];
+                    if (i + ph->n_words > ntok) continue;
+                    int same = 1;
+                    for (Py_ssize_t k = 0; k < ph->n_words && same; k++)
+                        same = toks[i + k].widx == ph->widx[k];
+                    if (same) match = ph;
+                }
+            }
+        }
+        if (!match && tk->widx >= 0 && lx->single[tk->widx] >= 0)
+            match = &lx->phrases[lx->single[tk->widx]];
+        if (!match || match->n_cands == 0) continue;
+        Py_ssize_t n = match->n_words;
+        Word prev_buf, right_buf;
+        const Word *prev = NULL, *right = NULL;
+        if (i > 0 && tok_alnum(&t, &toks[i - 1])) {
+            if (last_at == i - 1) {
+                prev = &last_word;
+            } else {
+                word_of_text(&prev_buf, &t, toks[i - 1].start, toks[i - 1].end);
+                prev = &prev_buf;
+            }
+        }
+        if (i + n < ntok && tok_alnum(&t, &toks[i + n])) {
+            word_of_text(&right_buf, &t, toks[i + n].start, toks[i + n].end);
+            right = &right_buf;
+        }
+        double gain = 0.0;
+        Py_ssize_t k = -1;
+        if (lex_best(lx, match, prev, right, &gain, &k) < 0) goto done;
+        const Cand *cand = &match->cands[k];
+        if (!prev && !right && !cand->tell) gain = 0.0; /* no neighbour: no evidence */
+        if (cand->tell || gain >= keep_min) {
+            int evidence = cand->tell || gain >= margin;
+            if (repairs || evidence) {
+                PyObject *site = Py_BuildValue("nnnndO", i, n, (Py_ssize_t)(match - lx->phrases),
+                                               k, gain, evidence ? Py_True : Py_False);
+                if (!site || PyList_Append(sites, site) < 0) {
+                    Py_XDECREF(site);
+                    goto done;
+                }
+                Py_DECREF(site);
+            }
+            last_at = i + n - 1;
+            if (cand->n_words) last_word = cand->words[cand->n_words - 1];
+            else last_word.len = 0;
+        }
+        done_to = i + n;
+    }
+    result = Py_BuildValue("ndLLO", ntok, 0.0 + pmi_sum, common_pairs, common_pairs + unseen,
+                           sites);
 done:
-    Py_XDECREF(tokens);
-    Py_XDECREF(starts);
+    Py_XDECREF(sites);
+    PyMem_Free(toks);
     PyMem_Free(found.data);
-    PyMem_Free(codes.data);
-    PyMem_Free(widx.data);
     PyBuffer_Release(&common);
     return result;
 }
@@ -1423,9 +1859,11 @@ static PyMethodDef methods[] = {
     {"make_word_table", make_word_table, METH_VARARGS, "make_word_table(dict[str, int])"},
     {"make_pair_table", make_pair_table, METH_VARARGS,
      "make_pair_table(codes, hot, pmi, both_common)"},
-    {"scan_tokens", scan_tokens, METH_VARARGS,
-     "scan_tokens(text, words, pairs, base, common) -> "
-     "(tokens, pmi_sum, common_pairs, unseen_pairs, starts)"},
+    {"make_lexicon", make_lexicon, METH_VARARGS,
+     "make_lexicon(words, phrases, single, multi, unigrams, bigrams, total, backoff, unknown)"},
+    {"scan_spin", scan_spin, METH_VARARGS,
+     "scan_spin(text, words, pairs, base, common, lexicon, margin, keep_min, repairs) -> "
+     "(n_tokens, pmi_sum, common_pairs, unseen_pairs, sites)"},
     {"line_key", line_key, METH_VARARGS, "line_key(line, max_words) -> int | None | NotImplemented"},
     {"normalize_line", normalize_line, METH_O, "normalize_line(line) -> str"},
     {"collapse_spaces", collapse_spaces, METH_O, "collapse_spaces(text) -> str"},

@@ -416,42 +416,51 @@ def _native_tables(path: Path | None) -> tuple[object, object, int, bytes]:
     keep |= tables.common
     words = list(bigram_model()[0])  # id k is words[k - 1]
     relevant = {words[k - 1] for k in np.flatnonzero(keep).tolist()}
-    codes = {w: c for w, c in _token_codes(path).items() if c & 7 or w in relevant}
-    return (_native.make_word_table(codes, _HOT_WORDS, tuple(_phrase_index(path).multi)),
+    index = _phrase_index(path)
+    phrase_words = {w for ph in (*index.single.values(), *(p for v in index.multi.values()
+                                                            for p in v)) for w in ph.words}
+    token_codes = _token_codes(path)
+    codes = {w: c for w, c in token_codes.items() if c & 7 or w in relevant}
+    codes.update((w, token_codes.get(w, 0)) for w in phrase_words)  # (scan_spin matches them)
+    return (_native.make_word_table(codes, _HOT_WORDS, tuple(index.multi)),
             _native.make_pair_table(tables.codes.tobytes(), hot.astype(np.int64).tobytes(),
                                     np.ascontiguousarray(tables.pmi, dtype=np.float64).tobytes(),
                                     tables.both_common.astype(np.uint8).tobytes()),
             tables.base, tables.common.astype(np.uint8).tobytes())
 
 
+@lru_cache(maxsize=4)
+def _native_lexicon(path: Path | None) -> tuple[object, list[_Phrase]]:
+    """The lexicon as `scan_spin` reads it, and its phrases by the positions it reports."""
+    assert _native is not None
+    index = _phrase_index(path)
+    phrases: list[_Phrase] = []
+    at: dict[int, int] = {}
+
+    def position(phrase: _Phrase) -> int:
+        if id(phrase) not in at:
+            at[id(phrase)] = len(phrases)
+            phrases.append(phrase)
+        return at[id(phrase)]
+
+    single = {w: position(ph) for w, ph in index.single.items()}
+    multi = {k: tuple(position(ph) for ph in v) for k, v in index.multi.items()}
+    spec = [(ph.words, [(words, entry.original, entry.tell) for words, entry in ph.candidates])
+            for ph in phrases]
+    uni, bi, total = bigram_model()
+    lexicon = _native.make_lexicon(_native_tables(path)[0], spec, single, multi, uni, bi,
+                                   total, _BACKOFF, _UNKNOWN)
+    return lexicon, phrases
+
+
 def _token_pass(lowered: str, path: Path | None, report: SpinReport
                 ) -> tuple[list[str], list[int]]:
     """Tokenise a lower-cased text (’ as '), fill in the report's word and pair counts, and
-    find where a lexicon phrase may start: a one-word phrase, or a longer phrase's first
-    word followed by a second word one of them has. Returns (tokens, starts).
-
-    One pass in C (`pipeline._native.scan_tokens`) when the extension is built, else
-    `_token_pass_py`; both give the same tokens, counts and starts (tests compare them).
-    """
-    if _native is None:
-        return _token_pass_py(lowered, path, report)
-    toks, pmi_sum, common_pairs, unseen_pairs, starts = _native.scan_tokens(
-        lowered, *_native_tables(path))
-    n = len(toks)
-    report.words = n
-    report.word_pairs = max(n - 1, 0)
-    if n > 1:
-        report.pmi_sum = pmi_sum
-        report.common_pairs = common_pairs
-        report.unseen_pairs = unseen_pairs
-    return toks, starts
-
-
-def _token_pass_py(lowered: str, path: Path | None, report: SpinReport
-                   ) -> tuple[list[str], list[int]]:
-    """`_token_pass` in Python and numpy: one tokenising regex, one dict look-up per token
-    (its bigram-model id and lexicon flags), the word pairs and where a lexicon phrase may
-    start found in a few numpy operations."""
+    find where a lexicon phrase may start: a one-word phrase with candidates, or a word
+    pair that opens a longer phrase. Returns (tokens, starts). One tokenising regex, one
+    dict look-up per token (its bigram-model id and lexicon flags), the word pairs and the
+    starts in a few numpy operations (`pipeline._native.scan_spin` does all of `_scan`'s
+    pass in C)."""
     tables = _tables()
     toks = _TOKENS.findall(lowered)
     report.words = len(toks)
@@ -495,10 +504,28 @@ def _scan(paragraph: str, config: UnspinConfig, repairs: bool = True
             for m in pattern.finditer(paragraph):
                 sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
                                    reason))
-    index = _phrase_index(config.lexicon_path)
-    toks, starts = _token_pass(paragraph.lower().replace("’", "'"), config.lexicon_path, report)
-    if starts:
-        _lexicon_sites(toks, starts, index, config, sites, repairs)
+    lowered = paragraph.lower().replace("’", "'")
+    if _native is not None:  # the same pass in C
+        lexicon, phrases = _native_lexicon(config.lexicon_path)
+        n, pmi_sum, common_pairs, unseen_pairs, found = _native.scan_spin(
+            lowered, *_native_tables(config.lexicon_path), lexicon, config.margin,
+            min(config.margin, config.repair_margin), repairs)
+        report.words = n
+        report.word_pairs = max(n - 1, 0)
+        if n > 1:
+            report.pmi_sum = pmi_sum
+            report.common_pairs = common_pairs
+            report.unseen_pairs = unseen_pairs
+        for i, length, p, k, gain, evidence in found:
+            phrase = phrases[p]
+            entry = phrase.candidates[k][1]
+            sites.append(_Site(-1, -1, " ".join(phrase.words), entry.original, entry.tell,
+                               gain, entry.origin, (i, i + length), evidence))
+    else:
+        toks, starts = _token_pass(lowered, config.lexicon_path, report)
+        if starts:
+            _lexicon_sites(toks, starts, _phrase_index(config.lexicon_path), config, sites,
+                           repairs)
     for st in sites:
         if st.tell:
             report.tells += 1

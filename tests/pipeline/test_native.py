@@ -76,28 +76,38 @@ def test_normalize_line_matches_python(monkeypatch: pytest.MonkeyPatch) -> None:
     assert fast == [strip.normalize_line(line) for line in lines]
 
 
-def _token_pass_both(text: str) -> None:
-    lowered = text.lower().replace("’", "'")
-    fast, slow = unspin.SpinReport(), unspin.SpinReport()
-    toks_c, starts_c = unspin._token_pass(lowered, None, fast)
-    toks_py, starts_py = unspin._token_pass_py(lowered, None, slow)
-    assert list(toks_c) == toks_py
-    assert starts_c == starts_py
-    assert (fast.words, fast.word_pairs, fast.common_pairs, fast.unseen_pairs) == (
-        slow.words, slow.word_pairs, slow.common_pairs, slow.unseen_pairs)
-    assert fast.pmi_sum == slow.pmi_sum  # same values summed in the same order
-
-
-def test_unspin_token_pass_matches_python_on_real_text() -> None:
+def _scan_both(texts: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The C pass and the Python one give the same counts and the same sites (gains to the
+    bit), for scoring and for repairs."""
+    config = unspin.DEFAULT_UNSPIN_CONFIG
     assert unspin._native is native
-    for text in _real_texts():
-        _token_pass_both(text)
+    fast = [unspin._scan(t, config, repairs) for t in texts for repairs in (False, True)]
+    monkeypatch.setattr(unspin, "_native", None)
+    slow = [unspin._scan(t, config, repairs) for t in texts for repairs in (False, True)]
+    for (sites_c, rep_c), (sites_py, rep_py), text in zip(fast, slow, [t for t in texts
+                                                                       for _ in (0, 1)],
+                                                          strict=True):
+        assert sites_c == sites_py, text
+        assert rep_c == rep_py, text  # words, pairs, PMI sum (numpy's order), hits
 
 
-def test_unspin_token_pass_matches_python_on_odd_characters() -> None:
+def test_unspin_scan_matches_python_on_real_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = _real_texts()
+    seed = (ROOT / "raw" / "001_3bb06f1c09a89936.txt").read_text("utf-8")
+    texts += [seed, seed.replace("White Home", "White Home Home"), seed.lower()]
+    _scan_both(texts, monkeypatch)
+
+
+def test_unspin_scan_matches_python_on_odd_characters(monkeypatch: pytest.MonkeyPatch) -> None:
     alphabet = "ab z0-'.’ \t\n\x00é“”—U{}|İ\u2028\x1c\xa0ﬁ"
-    for text in _random_strings(alphabet, 4000, 40, 2):
-        _token_pass_both(text)
+    texts = _random_strings(alphabet, 4000, 40, 2)
+    words = ["white", "home", "final", "12", "months", "navy", "support", "the", "tons", "of",
+             "in", "entrance", "constructing", "folks", "firm", "tv", "'s", "’", ",", "é",
+             "hundreds", "within", "a", "lot", "have", "been", "on"]
+    rng = random.Random(12)
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 30)))
+              for _ in range(3000)]
+    _scan_both(texts, monkeypatch)
 
 
 def test_spin_scores_do_not_depend_on_the_extension(monkeypatch: pytest.MonkeyPatch) -> None:
