@@ -70,12 +70,17 @@ def raw_files(path: Path) -> list[Path]:
 
 
 def stages(files: list[Path], root: Path) -> list[tuple[str, int, float, float, float]]:
-    """(stage, articles, seconds, MB, peak RSS MB) per stage on `files`, in this process."""
+    """(stage, articles, seconds, MB, peak RSS MB) per stage on `files`, in this process,
+    set up as a worker process is (`_warm`); Python's defaults again afterwards, for the
+    baseline."""
+    import gc
+
     from flows.work import _warm
     from pipeline.batch import clean_batch
     from pipeline.cluster import ClusterInput, cluster_articles
     from pipeline.write import shard_table, write_table
 
+    defaults = gc.get_threshold()
     _warm()  # tables a worker process loads once when it starts, not per shard
     mb = sum(p.stat().st_size for p in files) / 1e6
     t = time.perf_counter()
@@ -93,6 +98,8 @@ def stages(files: list[Path], root: Path) -> list[tuple[str, int, float, float, 
         write_table(shard_table(result.articles, "bench"), Path(tmp) / "part.parquet")
         rows.append(("write (shard)", n, time.perf_counter() - t, mb, peak_rss_mb()))
     rows.append(("all per-shard stages", n, total_clean, mb, peak_rss_mb()))
+    gc.unfreeze()
+    gc.set_threshold(*defaults)
     return rows
 
 

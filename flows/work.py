@@ -3,6 +3,7 @@ import only this module and `pipeline`, so they start fast."""
 
 from __future__ import annotations
 
+import gc
 import io
 import multiprocessing
 import os
@@ -84,16 +85,27 @@ def start_workers(workers: int) -> None:
         pool.submit(int)
 
 
+# Collections of the cyclic garbage collector in a worker: rarer than Python's default
+# (700, 10, 10). A shard makes millions of short-lived objects, almost none in cycles, and
+# at the default the collector's passes cost ~9% of a worker's time (measured on the 100k
+# corpus: 456 -> 416 us an article per-shard CPU; off entirely, 408).
+GC_THRESHOLDS = (50_000, 20, 100)
+
+
 def _warm() -> None:
     """Pool initializer: what every shard needs (the boilerplate rules, unspin's tables,
     ftfy's, Parquet's writer and codec) is loaded as the worker starts, not inside its
-    first shard."""
+    first shard; the garbage collector runs rarer (`GC_THRESHOLDS`), and what was loaded
+    is left out of its passes."""
+    gc.set_threshold(*GC_THRESHOLDS)
     classify_lines(["Share this article"])
     score_paragraph("The tables are loaded once per worker process.")
     fix_line("Itâ€™s loaded")
     write = DEFAULT_CONFIG.write
     pq.write_table(shard_table([], "warm"), io.BytesIO(), compression=write.compression,
                    use_dictionary=list(write.dictionary_columns))  # ~0.15 s the first time
+    gc.collect()
+    gc.freeze()  # the tables stay for the worker's life
 
 
 def shutdown_pool(wait: bool = True) -> None:

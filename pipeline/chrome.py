@@ -117,13 +117,16 @@ def line_key(line: str, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> int
 class LineKeys:
     """`line_key` of lines, each distinct line keyed once: the stages of one batch (the
     batch profile, split, the profile a batch leaves) share one, so that a line is
-    normalised and hashed once, not up to three times."""
+    normalised and hashed once, not up to three times; and a document's lines, asked for
+    by the batch profile and again by split (`of_document`), are answered at once."""
 
-    __slots__ = ("max_words", "_memo")
+    __slots__ = ("max_words", "_memo", "_docs")
 
     def __init__(self, max_words: int = DEFAULT_CHROME_CONFIG.max_words) -> None:
         self.max_words = max_words
         self._memo: dict[str, int | None] = {}
+        # id of a document's list of lines -> (the list, its lines then, their keys)
+        self._docs: dict[int, tuple[list[str], tuple[str, ...], list[int | None]]] = {}
 
     def __call__(self, lines: Iterable[str]) -> list[int | None]:
         memo, get, max_words = self._memo, self._memo.get, self.max_words
@@ -134,6 +137,17 @@ class LineKeys:
                 key = memo[line] = line_key(line, max_words)
             out.append(key)  # type: ignore[arg-type]
         return out
+
+    def of_document(self, lines: list[str]) -> list[int | None]:
+        """The keys of a document's lines, made once for the list while it holds the same
+        lines."""
+        seen = self._docs.get(id(lines))
+        if seen is not None and seen[0] is lines and len(lines) == len(seen[1]) and all(
+                a is b for a, b in zip(lines, seen[1], strict=True)):
+            return list(seen[2])
+        out = self(lines)
+        self._docs[id(lines)] = (lines, tuple(lines), out)
+        return list(out)
 
 
 _MISSING = object()
@@ -193,7 +207,7 @@ class ChromeProfile:
         return pub.stories if pub else 0
 
     def observe(self, publisher: str, lines: Sequence[str], story: int | None = None,
-                keys: LineKeys | None = None) -> None:
+                keys: LineKeys | None = None, document: bool = False) -> None:
         """Count one story (an article, or a whole single-page file) of `publisher`.
 
         A story already counted (same `story` key) is not counted again: re-scrapes of
@@ -213,7 +227,9 @@ class ChromeProfile:
         cap = self.config.min_stories + 1
         if keys is None or keys.max_words != self.config.max_words:
             keys = LineKeys(self.config.max_words)
-        for line, key in zip(lines, keys(lines), strict=True):
+        line_keys = keys.of_document(lines) if document and isinstance(lines, list) else \
+            keys(lines)
+        for line, key in zip(lines, line_keys, strict=True):
             if key is None or key in seen_here:
                 continue
             seen_here.add(key)
@@ -404,6 +420,6 @@ def repeated_lines(lines: Sequence[str], keys: Sequence[int | None],
 
     guard: set[int] = set()
     for a, b in zip(nonblank, nonblank[1:], strict=False):
-        if long_sentence(a) and long_sentence(b):
+        if a in rep and b in rep and long_sentence(a) and long_sentence(b):
             guard.update((a, b))
     return {i: n for i, n in rep.items() if i not in guard}

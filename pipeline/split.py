@@ -152,7 +152,7 @@ def batch_profile(docs: Sequence[RawDocument], config: ChromeConfig = DEFAULT_CH
     prof = ChromeProfile(config)
     if config.enabled:
         for doc in docs:
-            prof.observe(publisher_of(doc), doc.lines, keys=keys)
+            prof.observe(publisher_of(doc), doc.lines, keys=keys, document=True)
     return prof
 
 
@@ -168,7 +168,7 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
     if config.chrome.enabled:
         if line_keys is None or line_keys.max_words != config.chrome.max_words:
             line_keys = LineKeys(config.chrome.max_words)
-        keys = line_keys(doc.lines)
+        keys = line_keys.of_document(doc.lines)
         _mark_learned(doc, classes, keys, profiles, config.chrome)
     publishers = config.publishers + ((doc.source,) if doc.source else ())
     maybe = _leak_hints(doc.lines)

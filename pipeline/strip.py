@@ -121,6 +121,8 @@ class _Matcher:
     def __init__(self, rules: tuple[Rule, ...]) -> None:
         self.rules = rules
         self.starts = [_first_chars(r.pattern) for r in rules]
+        # answers for short lines, which recur (a site's chrome on every page)
+        self._known: dict[str, Rule | None] = {}
         self.limits = sorted({r.max_chars for r in rules})
         self.tiers = [self._tier(limit) for limit in self.limits]
         self._by_limit = list(zip(self.limits, self.tiers, strict=True))
@@ -160,6 +162,17 @@ class _Matcher:
         return _Matcher(rules)
 
     def first(self, norm: str) -> Rule | None:
+        """The first rule in file order that matches the normalised line, or None."""
+        if len(norm) > _REMEMBER_CHARS:
+            return self._first(norm)
+        rule = self._known.get(norm, _UNKNOWN)
+        if rule is _UNKNOWN:
+            if len(self._known) >= _REMEMBER_LINES:
+                self._known.clear()
+            rule = self._known[norm] = self._first(norm)
+        return rule  # type: ignore[return-value]
+
+    def _first(self, norm: str) -> Rule | None:
         n = len(norm)
         tier = None
         for limit, t in self._by_limit:
@@ -249,6 +262,13 @@ def _first_chars(pattern: re.Pattern[str]) -> frozenset[str] | None:
             if len(form) == 1 and form.isascii():
                 keys.add(form.lower())
     return frozenset(keys)
+
+
+# The matcher remembers its answer for lines of up to this many characters, up to this
+# many lines (then it starts afresh).
+_REMEMBER_CHARS = 200
+_REMEMBER_LINES = 100_000
+_UNKNOWN = object()
 
 
 @lru_cache(maxsize=8)
