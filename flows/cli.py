@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import sys
@@ -159,6 +160,9 @@ def _run(args: argparse.Namespace) -> int:
             pass
     except OutputLocked as err:
         return _fail(str(err))
+    from flows.work import GC_THRESHOLDS
+
+    gc.set_threshold(*GC_THRESHOLDS)  # this process clusters and writes a run's output
     progress = args.progress == "always" or (args.progress == "auto" and sys.stderr.isatty())
     server = _start_server()  # Prefect's API server starts while the rest starts
     try:
