@@ -430,6 +430,17 @@ def _native_tables(path: Path | None) -> tuple[object, object, int, bytes]:
 
 
 @lru_cache(maxsize=4)
+def _native_scan(path: Path | None) -> tuple[tuple, object, list[_Phrase]] | None:
+    """The compiled pass's tables and lexicon for a lexicon file, or None when its words do
+    not fit them (a phrase word of more than 24 characters or not ASCII, in a lexicon of
+    one's own): `_scan` then runs the Python pass, which has no such limits."""
+    try:
+        return (_native_tables(path), *_native_lexicon(path))
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4)
 def _native_lexicon(path: Path | None) -> tuple[object, list[_Phrase]]:
     """The lexicon as `scan_spin` reads it, and its phrases by the positions it reports."""
     assert _native is not None
@@ -505,10 +516,11 @@ def _scan(paragraph: str, config: UnspinConfig, repairs: bool = True
                 sites.append(_Site(m.start(), m.end(), m.group(0), m.expand(repl), True, 0.0,
                                    reason))
     lowered = paragraph.lower().replace("’", "'")
-    if _native is not None:  # the same pass in C
-        lexicon, phrases = _native_lexicon(config.lexicon_path)
-        n, pmi_sum, common_pairs, unseen_pairs, found = _native.scan_spin(
-            lowered, *_native_tables(config.lexicon_path), lexicon, config.margin,
+    compiled = _native_scan(config.lexicon_path) if _native is not None else None
+    if compiled is not None:  # the same pass in C
+        tables, lexicon, phrases = compiled
+        n, pmi_sum, common_pairs, unseen_pairs, found = _native.scan_spin(  # type: ignore[union-attr]
+            lowered, *tables, lexicon, config.margin,
             min(config.margin, config.repair_margin), repairs)
         report.words = n
         report.word_pairs = max(n - 1, 0)

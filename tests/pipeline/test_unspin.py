@@ -231,3 +231,17 @@ def test_spinner_table_keeps_a_word_the_copies_mostly_kept() -> None:
     table = SpinnerTable(subs={"area": {"region": 1}}, kept={"area": 40})
     assert table.apply(["Officials cordoned off the area."]) == (
         ["Officials cordoned off the area."], [])
+
+
+def test_a_lexicon_of_ones_own_with_long_words_still_works(tmp_path) -> None:
+    """A lexicon's words need not fit the compiled pass (at most 24 characters): a phrase
+    of longer words is found and repaired all the same (by the Python pass)."""
+    lexicon = tmp_path / "lexicon.tsv"
+    lexicon.write_text("\t".join(["counterrevolutionariesness", "revolt", "1", "test"]) + "\n"
+                       + "\t".join(["final 12 months", "last year", "1", "test"]) + "\n",
+                       "utf-8")
+    config = replace(DEFAULT_UNSPIN_CONFIG, lexicon_path=lexicon)
+    text = "The counterrevolutionariesness began final 12 months on Monday."
+    fixed, edits = repair_paragraph(text, config)
+    assert fixed == "The revolt began last year on Monday."
+    assert [e.after for e in edits] == ["revolt", "last year"]
