@@ -299,20 +299,24 @@ def _tables() -> _PairTables:
     base = len(ids) + 1
     common = np.zeros(base, dtype=bool)
     common[[ids[w] for w, c in uni.items() if c >= _COMMON]] = True
-    codes, pmi, counts = [], [], []
-    for pair, c in bi.items():
-        a, _, b = pair.partition(" ")
-        ca, cb = uni.get(a), uni.get(b)
-        if ca and cb:
-            codes.append(ids[a] * base + ids[b])
-            pmi.append(math.log(c * total / (ca * cb)))
-            counts.append(c)
-    code_arr = np.array(codes, dtype=np.int64)
+    # every listed pair whose words both have a count: its code, PMI and count (the same
+    # values, in the same order, as a loop over bi.items() would give; numpy's float64
+    # products and quotients are Python's, and the logs are math.log's)
+    halves = [pair.partition(" ") for pair in bi]
+    first = np.fromiter((ids.get(h[0], 0) for h in halves), np.int64, len(halves))
+    second = np.fromiter((ids.get(h[2], 0) for h in halves), np.int64, len(halves))
+    uni_counts = np.fromiter(uni.values(), np.float64, len(uni))  # < 2^53: exact
+    uni_counts = np.concatenate(([0.0], uni_counts))  # by id
+    ca, cb = uni_counts[first], uni_counts[second]
+    keep = (first > 0) & (second > 0) & (ca > 0) & (cb > 0)
+    counts = np.fromiter(bi.values(), np.int64, len(bi))[keep]
+    ratio = (counts.astype(np.float64) * total) / (ca[keep] * cb[keep])
+    pmi = np.array([math.log(x) for x in ratio.tolist()], dtype=np.float64)
+    code_arr = first[keep] * base + second[keep]
     order = np.argsort(code_arr, kind="stable")
     code_arr = code_arr[order]
     both = common[code_arr // base] & common[code_arr % base]
-    return _PairTables(base, common, code_arr, np.array(pmi)[order], both,
-                       np.array(counts, dtype=np.int64)[order])
+    return _PairTables(base, common, code_arr, pmi[order], both, counts[order])
 
 
 _SINGLE, _MULTI_FIRST, _MULTI_SECOND = 1, 2, 4
