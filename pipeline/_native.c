@@ -562,9 +562,9 @@ static int word_of_str(Word *w, PyObject *str) {
 
 static void lexicon_release(Lexicon *x) {
     if (!x) return;
-    for (Py_ssize_t p = 0; p < x->n_phrases; p++) {
+    for (Py_ssize_t p = 0; x->phrases && p < x->n_phrases; p++) {
         Phrase *ph = &x->phrases[p];
-        for (Py_ssize_t c = 0; c < ph->n_cands; c++) {
+        for (Py_ssize_t c = 0; ph->cands && c < ph->n_cands; c++) {
             PyMem_Free(ph->cands[c].words);
             Py_XDECREF(ph->cands[c].original);
         }
@@ -620,6 +620,7 @@ static PyObject *make_lexicon(PyObject *self, PyObject *args) {
     x->backoff = backoff;
     x->unknown = unknown;
     x->n_words = wt->n_words;
+    /* (lexicon_release reads n_phrases and n_cands only where their arrays were had) */
     x->n_phrases = PyList_GET_SIZE(phrases);
     x->phrases = PyMem_Calloc(x->n_phrases + 1, sizeof(Phrase));
     x->single = PyMem_Malloc((x->n_words + 1) * sizeof(int32_t));
@@ -1383,6 +1384,7 @@ static PyObject *make_needles(PyObject *self, PyObject *args) {
         }
         return PyErr_NoMemory();
     }
+    t->count = total; /* (needles_free frees the copies made so far; the rest are NULL) */
     /* counting sort of the needles by first byte */
     Py_ssize_t counts[257] = {0};
     for (Py_ssize_t g = 0; g < n_groups; g++) {
@@ -1415,7 +1417,6 @@ static PyObject *make_needles(PyObject *self, PyObject *args) {
             }
         }
     }
-    t->count = total;
     return capsule;
 }
 
