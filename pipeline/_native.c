@@ -1481,6 +1481,7 @@ done:
  * either end (normalized 1). */
 static int leak_hint(const Text *t, int normalized) {
     Py_UCS4 v1 = 0, v0 = 0; /* normalized: the last two characters of the normal form */
+    int started = 0;        /* normalized: v0 is one (a NUL is a character too) */
     int pending = 0;        /* normalized: whitespace since v0 */
     for (Py_ssize_t i = 0; i < t->n; i++) {
         Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
@@ -1494,7 +1495,7 @@ static int leak_hint(const Text *t, int normalized) {
             continue;
         }
         if (Py_UNICODE_ISSPACE(c)) {
-            pending = v0 != 0; /* leading whitespace is dropped */
+            pending = started; /* leading whitespace is dropped */
             continue;
         }
         if (pending) { /* the normal form has a space here */
@@ -1505,6 +1506,7 @@ static int leak_hint(const Text *t, int normalized) {
         }
         v1 = v0;
         v0 = c;
+        started = 1;
     }
     return 0;
 }
