@@ -179,6 +179,11 @@ static PyObject *make_word_table(PyObject *self, PyObject *args) {
     long long hot;
     if (!PyArg_ParseTuple(args, "O!LO!", &PyDict_Type, &mapping, &hot, &PyTuple_Type, &prefixes))
         return NULL;
+    if (hot < 0) {
+        PyErr_SetString(PyExc_ValueError, "make_word_table: hot must not be negative");
+        return NULL;
+    }
+    if (hot > PyDict_Size(mapping)) hot = PyDict_Size(mapping);
     WordTable *t = PyMem_Calloc(1, sizeof(WordTable));
     if (!t) return PyErr_NoMemory();
     PyObject *capsule = PyCapsule_New(t, "newsclean.WordTable", word_table_free);
@@ -199,6 +204,11 @@ static PyObject *make_word_table(PyObject *self, PyObject *args) {
         if (!PyUnicode_Check(key) || !PyUnicode_IS_ASCII(key) ||
             PyUnicode_GET_LENGTH(key) < 1 || PyUnicode_GET_LENGTH(key) > KEY_MAX) {
             PyErr_SetString(PyExc_ValueError, "word table keys must be ASCII, 1 to 24 long");
+            Py_DECREF(capsule);
+            return NULL;
+        }
+        if (!PyLong_CheckExact(value)) { /* (no Python code may run while the dict is read) */
+            PyErr_SetString(PyExc_TypeError, "make_word_table: values must be int");
             Py_DECREF(capsule);
             return NULL;
         }
@@ -458,6 +468,10 @@ static int str_table_build(StrTable *t, PyObject *mapping) {
     uint32_t used = 0;
     pos = 0;
     while (PyDict_Next(mapping, &pos, &key, &value)) {
+        if (!PyLong_CheckExact(value)) { /* (no Python code may run while the dict is read) */
+            PyErr_SetString(PyExc_TypeError, "count tables have int values");
+            return -1;
+        }
         long long count = PyLong_AsLongLong(value);
         if (count == -1 && PyErr_Occurred()) return -1;
         const char *k = PyUnicode_AsUTF8AndSize(key, &len); /* (cached by the first pass) */
@@ -628,6 +642,10 @@ static PyObject *make_lexicon(PyObject *self, PyObject *args) {
     for (Py_ssize_t k = 0; k <= x->n_words; k++) x->single[k] = -1;
     for (Py_ssize_t p = 0; p < x->n_phrases; p++) {
         PyObject *spec = PyList_GET_ITEM(phrases, p), *pw, *pc;
+        if (!PyTuple_Check(spec)) {
+            PyErr_SetString(PyExc_TypeError, "make_lexicon: phrases are (words, candidates)");
+            goto fail;
+        }
         if (!PyArg_ParseTuple(spec, "O!O!", &PyTuple_Type, &pw, &PyList_Type, &pc)) goto fail;
         Phrase *ph = &x->phrases[p];
         ph->n_words = PyTuple_GET_SIZE(pw);
@@ -646,11 +664,16 @@ static PyObject *make_lexicon(PyObject *self, PyObject *args) {
             if (word_of_str(&ph->words[k], w) < 0) goto fail;
         }
         for (Py_ssize_t c = 0; c < ph->n_cands; c++) {
-            PyObject *cw, *original;
-            int tell;
-            if (!PyArg_ParseTuple(PyList_GET_ITEM(pc, c), "O!Up", &PyTuple_Type, &cw, &original,
-                                  &tell))
+            PyObject *cw, *original, *tell_obj, *cand_spec = PyList_GET_ITEM(pc, c);
+            if (!PyTuple_Check(cand_spec)) {
+                PyErr_SetString(PyExc_TypeError, "make_lexicon: candidates are tuples");
                 goto fail;
+            }
+            /* (a bool, not any object: its __bool__ could change the lists being read) */
+            if (!PyArg_ParseTuple(cand_spec, "O!UO!", &PyTuple_Type, &cw, &original,
+                                  &PyBool_Type, &tell_obj))
+                goto fail;
+            int tell = tell_obj == Py_True;
             Cand *cand = &ph->cands[c];
             cand->n_words = PyTuple_GET_SIZE(cw);
             cand->words = PyMem_Calloc(cand->n_words + 1, sizeof(Word));
@@ -664,6 +687,10 @@ static PyObject *make_lexicon(PyObject *self, PyObject *args) {
     PyObject *key, *value;
     Py_ssize_t pos = 0;
     while (PyDict_Next(single, &pos, &key, &value)) {
+        if (!PyLong_CheckExact(value)) { /* (no Python code may run while a dict is read) */
+            PyErr_SetString(PyExc_TypeError, "make_lexicon: phrase positions must be int");
+            goto fail;
+        }
         int32_t w = word_index(wt, key);
         long p = PyLong_AsLong(value);
         if (w < 0 || p < 0 || p >= x->n_phrases) {
@@ -681,6 +708,10 @@ static PyObject *make_lexicon(PyObject *self, PyObject *args) {
             goto fail;
         }
         listed += PyTuple_GET_SIZE(value) + 1;
+    }
+    if (listed >= (1 << PAIR_INDEX_BITS)) { /* (positions are packed in PAIR_INDEX_BITS) */
+        PyErr_SetString(PyExc_ValueError, "make_lexicon: the multi index holds under 2^20 positions");
+        goto fail;
     }
     x->multi_list = PyMem_Malloc((listed + 1) * sizeof(int32_t));
     if (!x->multi_list || pair_hash_init(&x->multi, PyDict_Size(multi)) < 0) goto nomem;
@@ -700,6 +731,10 @@ static PyObject *make_lexicon(PyObject *self, PyObject *args) {
         pair_hash_put(&x->multi, PREFIX_CODE(a, b), at);
         x->multi_list[at++] = (int32_t)PyTuple_GET_SIZE(value);
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(value); k++) {
+            if (!PyLong_CheckExact(PyTuple_GET_ITEM(value, k))) {
+                PyErr_SetString(PyExc_TypeError, "make_lexicon: phrase positions must be int");
+                goto fail;
+            }
             long p = PyLong_AsLong(PyTuple_GET_ITEM(value, k));
             if (p < 0 || p >= x->n_phrases) {
                 if (!PyErr_Occurred())
@@ -874,6 +909,10 @@ static PyObject *scan_spin(PyObject *self, PyObject *args) {
     const PairTable *pt = wt ? PyCapsule_GetPointer(pairs_cap, "newsclean.PairTable") : NULL;
     const Lexicon *lx = pt ? PyCapsule_GetPointer(lex_cap, "newsclean.Lexicon") : NULL;
     if (!lx) goto done;
+    if (base < 1 || base > (1LL << 22)) { /* (pair codes a * base + b stay under 2^44) */
+        PyErr_SetString(PyExc_ValueError, "scan_spin: the pair base must be 1 to 2^22");
+        goto done;
+    }
     if (lx->n_words != wt->n_words) {
         PyErr_SetString(PyExc_ValueError, "scan_spin: the lexicon is another word table's");
         goto done;
@@ -892,7 +931,7 @@ static PyObject *scan_spin(PyObject *self, PyObject *args) {
     for (Py_ssize_t k = 0; k + 1 < ntok; k++) {
         int64_t a = toks[k].code >> 3, b = toks[k + 1].code >> 3;
         if (a < common.len && b < common.len && is_common[a] && is_common[b]) common_pairs++;
-        if (a > 0 && b > 0) {
+        if (a > 0 && b > 0 && a < base && b < base) {
             int32_t at = pair_lookup(pt, a * base + b);
             if (at >= 0) {
                 if (bytes_grow(&found, sizeof(double)) < 0) goto done;
@@ -1650,7 +1689,8 @@ static PyObject *fingerprint(PyObject *self, PyObject *args) {
     unsigned char *has = NULL;
     Py_ssize_t n_texts = PyList_GET_SIZE(texts);
     Py_ssize_t width = num_perm + lead_perm + second_perm;
-    if (ngram < 1 || ngram > 7 || num_perm < 1 || second_perm > lead_perm ||
+    if (ngram < 1 || ngram > 7 || num_perm < 1 || lead_perm < 0 || second_perm < 0 ||
+        second_perm > lead_perm || lead_tokens < 0 ||
         spans_b.len != n_texts * 4 * (Py_ssize_t)sizeof(int64_t) ||
         probes_b.len != num_perm * 32 * (Py_ssize_t)sizeof(int64_t) ||
         a_b.len < lead_perm * (Py_ssize_t)sizeof(uint32_t) ||
@@ -1660,6 +1700,12 @@ static PyObject *fingerprint(PyObject *self, PyObject *args) {
     }
     const int64_t *spans = spans_b.buf;
     const int64_t *probes = probes_b.buf;
+    for (Py_ssize_t k = 0; k < num_perm * 32; k++) {
+        if (probes[k] < 0 || probes[k] >= num_perm) {
+            PyErr_SetString(PyExc_ValueError, "fingerprint: a probe lies outside the bins");
+            goto done;
+        }
+    }
     const uint32_t *pa = a_b.buf, *pb = b_b.buf;
     sig_obj = PyBytes_FromStringAndSize(NULL, n_texts * width * (Py_ssize_t)sizeof(uint32_t));
     filled_obj = PyBytes_FromStringAndSize(NULL, n_texts * (Py_ssize_t)sizeof(int64_t));

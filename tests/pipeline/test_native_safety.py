@@ -7,13 +7,17 @@ the extension must raise, not crash, corrupt memory or leak."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pytest
 
 native = pytest.importorskip("pipeline._native")
+if os.environ.get("NEWSCLEAN_PURE_PYTHON"):
+    pytest.skip("NEWSCLEAN_PURE_PYTHON: the extension is off", allow_module_level=True)
 
 # Every C function with small arguments of the right shape, for the allocation sweep.
 _CALLS = textwrap.dedent("""
@@ -65,9 +69,9 @@ _CALLS = textwrap.dedent("""
 """)
 
 
-def _run(script: str) -> subprocess.CompletedProcess[str]:
+def _run(script: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", _CALLS + textwrap.dedent(script)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=timeout)
 
 
 def test_a_failed_allocation_raises_memory_error_without_crash_or_leak() -> None:
@@ -110,3 +114,87 @@ def test_a_failed_allocation_raises_memory_error_without_crash_or_leak() -> None
     """)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.splitlines() == ["swept"]
+
+
+def _fingerprint(num_perm: int = 8, lead_perm: int = 8, second_perm: int = 4,
+                 lead_tokens: int = 40, probe: int = 0) -> object:
+    texts = ["some words here and there " * 10]
+    probes = np.full((num_perm if num_perm > 0 else 1, 32), probe, dtype=np.int64)
+    perms = np.arange(1, 9, dtype=np.uint32).tobytes()
+    return native.fingerprint(texts, np.array([[0, 50, 60, 100]], dtype=np.int64).tobytes(),
+                              probes[:max(num_perm, 0)].tobytes(), perms, perms, num_perm,
+                              lead_perm, second_perm, lead_tokens, 3, 1)
+
+
+def test_fingerprint_refuses_arguments_that_do_not_fit() -> None:
+    """The signature layout comes from the arguments: negative permutation counts made the
+    signature row narrower than the bins written into it (a heap overflow), and a probe
+    outside the bins read past them."""
+    _fingerprint()  # the right shape works
+    for bad in ({"lead_perm": -2, "second_perm": -2}, {"second_perm": -1},
+                {"lead_tokens": -1}, {"probe": 8}, {"probe": -1}):
+        with pytest.raises(ValueError, match="fingerprint"):
+            _fingerprint(**bad)  # type: ignore[arg-type]
+
+
+class _Meddler:
+    """An int-like object whose __index__ adds entries to the dict the C code is reading."""
+
+    def __init__(self, target: dict) -> None:
+        self.target = target
+
+    def __index__(self) -> int:
+        for k in range(100):
+            self.target[f"x{k}"] = 8
+        return 8
+
+
+def test_tables_take_ints_and_bools_only() -> None:
+    """The table builders read dicts and lists with borrowed references and sizes taken
+    first: a value that runs Python code when converted (__index__, __bool__) could grow
+    the dict under them (make_word_table wrote past its word array), so only ints and
+    bools are taken."""
+    mapping: dict = {"the": 9, "white": 17}
+    mapping["home"] = _Meddler(mapping)
+    with pytest.raises(TypeError, match="int"):
+        native.make_word_table(mapping, 2, ())
+    words = native.make_word_table({"the": 9, "white": 17, "home": 25}, 2, ())
+    phrase = (("the",), [(("a",), "a", True)])
+
+    def lexicon(phrases: list, single: dict, multi: dict, uni: dict) -> object:
+        return native.make_lexicon(words, phrases, single, multi, uni, {}, 10.0, -1.0, 0.5)
+
+    assert lexicon([phrase], {"the": 0}, {("white", "home"): (0,)}, {"a": 3})
+    counts: dict = {"a": 3}
+    counts["b"] = _Meddler(counts)
+    with pytest.raises(TypeError, match="int"):
+        lexicon([phrase], {"the": 0}, {}, counts)
+    with pytest.raises(TypeError, match="int"):
+        lexicon([phrase], {"the": 0}, {("white", "home"): (_Meddler({}),)}, {})
+    with pytest.raises(TypeError, match="int"):
+        lexicon([phrase], {"the": _Meddler({})}, {}, {})
+    with pytest.raises(TypeError, match="bool"):
+        lexicon([(("the",), [(("a",), "a", 1)])], {"the": 0}, {}, {})
+
+
+def test_sizes_beyond_the_tables_limits_are_refused() -> None:
+    """Positions in the phrase index are packed in 20 bits: 2^20 of them would have run
+    into the pair codes (wrong phrases, reads past the list). A negative `hot` size made
+    the table sizing loop forever; an enormous pair base overflowed id * base + id."""
+    words = native.make_word_table({"the": 9, "white": 17, "home": 25}, 2, ())
+    with pytest.raises(ValueError, match="2\\^20"):
+        native.make_lexicon(words, [(("the",), [(("a",), "a", True)])], {},
+                            {("white", "home"): (0,) * (1 << 20)}, {}, {}, 10.0, -1.0, 0.5)
+    hangs = _run("""
+        try:
+            N.make_word_table({"the": 9}, -1, ())
+        except ValueError:
+            print("refused")
+    """, timeout=30)
+    assert hangs.stdout.strip() == "refused", hangs.stderr[-2000:]
+    pairs = native.make_pair_table(np.array([6], dtype=np.int64).tobytes(), b"",
+                                   np.zeros(1).tobytes(), b"\x00")
+    lexicon = native.make_lexicon(words, [], {}, {}, {}, {}, 10.0, -1.0, 0.5)
+    with pytest.raises(ValueError, match="base"):
+        native.scan_spin("the white", words, pairs, 1 << 40, b"\x00" * 4, lexicon, 1.0, 0.1,
+                         True)
