@@ -23,6 +23,7 @@ import random
 import re
 import sys
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -31,14 +32,7 @@ from bench.bbc import BBC, read_stories  # noqa: E402
 from bench.eval_spin import article, word_errors  # noqa: E402
 from bench.spin_ceiling import moby_pairs  # noqa: E402
 from bench.spinner import spin  # noqa: E402
-from pipeline.unspin import (  # noqa: E402
-    DEFAULT_UNSPIN_CONFIG,
-    _finish,
-    _join,
-    _scan,
-    bigram_model,
-    unspin_articles,
-)
+from pipeline.unspin import _join, bigram_model, score_paragraph, unspin_articles  # noqa: E402
 
 _STOP = frozenset(
     "the a an of to in on at for and or but is are was were be been by with as from that this"
@@ -46,7 +40,7 @@ _STOP = frozenset(
 _WORD = re.compile(r"[A-Za-z]+")
 
 
-def moby_spinner(rate: float = 0.8) -> object:
+def moby_spinner(rate: float = 0.8) -> Callable[[str, int], str]:
     """spin(text, seed) with the Moby thesaurus, as described above."""
     unigrams = bigram_model()[0]
     table: dict[str, list[str]] = {}
@@ -72,8 +66,7 @@ def moby_spinner(rate: float = 0.8) -> object:
 
 def _parts(text: str) -> tuple[float, float, float]:
     """(score, unseen common-word pairs %, mean PMI) of a text."""
-    report = _finish(_scan(_join(text.split("\n")), DEFAULT_UNSPIN_CONFIG, repairs=False)[1],
-                     DEFAULT_UNSPIN_CONFIG)
+    report = score_paragraph(_join(text.split("\n")))  # (as spin_score scores a text)
     return (report.score, 100.0 * report.unseen_pairs / max(report.common_pairs, 1),
             report.pmi_sum / max(report.word_pairs, 1))
 

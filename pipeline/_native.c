@@ -168,6 +168,15 @@ static void word_table_free(PyObject *capsule) {
     }
 }
 
+/* 0 when v is an int; else -1 with a TypeError. The table builders read dicts and lists
+ * with borrowed references and sizes taken first, so they take ints only: converting any
+ * other object may run Python code (__index__) that changes what is being read. */
+static int exact_int(PyObject *v, const char *where) {
+    if (PyLong_CheckExact(v)) return 0;
+    PyErr_Format(PyExc_TypeError, "%s: values must be int", where);
+    return -1;
+}
+
 /* make_word_table(mapping: dict[str, int], hot: int, prefixes) -> capsule. Keys: ASCII,
  * 1 to 24 characters. Words whose value >> 3 (their id) is 1..hot also go in the small
  * table. prefixes: (word, next word) pairs of the mapping's words that open a longer
@@ -207,8 +216,7 @@ static PyObject *make_word_table(PyObject *self, PyObject *args) {
             Py_DECREF(capsule);
             return NULL;
         }
-        if (!PyLong_CheckExact(value)) { /* (no Python code may run while the dict is read) */
-            PyErr_SetString(PyExc_TypeError, "make_word_table: values must be int");
+        if (exact_int(value, "make_word_table") < 0) {
             Py_DECREF(capsule);
             return NULL;
         }
@@ -468,10 +476,7 @@ static int str_table_build(StrTable *t, PyObject *mapping) {
     uint32_t used = 0;
     pos = 0;
     while (PyDict_Next(mapping, &pos, &key, &value)) {
-        if (!PyLong_CheckExact(value)) { /* (no Python code may run while the dict is read) */
-            PyErr_SetString(PyExc_TypeError, "count tables have int values");
-            return -1;
-        }
+        if (exact_int(value, "count tables") < 0) return -1;
         long long count = PyLong_AsLongLong(value);
         if (count == -1 && PyErr_Occurred()) return -1;
         const char *k = PyUnicode_AsUTF8AndSize(key, &len); /* (cached by the first pass) */
@@ -687,10 +692,7 @@ static PyObject *make_lexicon(PyObject *self, PyObject *args) {
     PyObject *key, *value;
     Py_ssize_t pos = 0;
     while (PyDict_Next(single, &pos, &key, &value)) {
-        if (!PyLong_CheckExact(value)) { /* (no Python code may run while a dict is read) */
-            PyErr_SetString(PyExc_TypeError, "make_lexicon: phrase positions must be int");
-            goto fail;
-        }
+        if (exact_int(value, "make_lexicon") < 0) goto fail;
         int32_t w = word_index(wt, key);
         long p = PyLong_AsLong(value);
         if (w < 0 || p < 0 || p >= x->n_phrases) {
@@ -731,10 +733,7 @@ static PyObject *make_lexicon(PyObject *self, PyObject *args) {
         pair_hash_put(&x->multi, PREFIX_CODE(a, b), at);
         x->multi_list[at++] = (int32_t)PyTuple_GET_SIZE(value);
         for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(value); k++) {
-            if (!PyLong_CheckExact(PyTuple_GET_ITEM(value, k))) {
-                PyErr_SetString(PyExc_TypeError, "make_lexicon: phrase positions must be int");
-                goto fail;
-            }
+            if (exact_int(PyTuple_GET_ITEM(value, k), "make_lexicon") < 0) goto fail;
             long p = PyLong_AsLong(PyTuple_GET_ITEM(value, k));
             if (p < 0 || p >= x->n_phrases) {
                 if (!PyErr_Occurred())
