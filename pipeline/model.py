@@ -55,6 +55,9 @@ class RawDocument:
     line_edits: dict[int, list[Edit]] = field(default_factory=dict)
     removed: list[Removal] = field(default_factory=list)
     published_on: date | None = None
+    # the lines are an extractor's main text (an HTML page through trafilatura), not a
+    # whole page's text: the line model reads them so
+    extracted: bool = False
 
 
 @dataclass(slots=True)
@@ -83,6 +86,9 @@ class Article:
     # split's rule verdict per paragraph text, so strip need not match the rules again
     # (internal; cleared by strip, never written)
     line_classes: dict[str, tuple[str, str] | None] | None = None
+    # split's line model judged every line (strip then takes no lines after a "Related"
+    # heading on the heading's word: the model has judged them) (internal, never written)
+    judged: bool = False
     published_on: date | None = None
     # spin score of each paragraph (as printed, before repair); set on flagged articles
     paragraph_spin_scores: list[float] | None = None

@@ -10,8 +10,13 @@ import os
 from types import ModuleType
 
 native: ModuleType | None = None
+lines_native: ModuleType | None = None  # the line model's kernels (_lines.c)
 if not os.environ.get("NEWSCLEAN_PURE_PYTHON"):
     try:
         from pipeline import _native as native
     except ImportError:  # pragma: no cover - built without a C compiler
         native = None
+    try:
+        from pipeline import _lines as lines_native
+    except ImportError:  # pragma: no cover - built without a C compiler
+        lines_native = None

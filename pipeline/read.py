@@ -323,6 +323,7 @@ def _read_html(text: str, rel: str, encoding: str) -> tuple[list[RawDocument], l
         url=_str_or_none(found.url),
         title=_str_or_none(found.title),
         published_on=_parse_date(found.date),
+        extracted=True,
     )
     return [doc], []
 

@@ -22,15 +22,25 @@ from pipeline.chrome import (
     LineKeys,
     repeated_lines,
 )
+from pipeline.lines import (
+    DEFAULT_LINE_MODEL_CONFIG,
+    MODEL_PREFIX,
+    LineModelConfig,
+    judge_pages,
+    sentence_breaks,
+)
 from pipeline.model import Article, Edit, RawDocument, Removal
 from pipeline.native import native as _native
 from pipeline.strip import (
+    BLOCK,
     BOUNDARY_END,
     BOUNDARY_START,
     DEFAULT_STRIP_CONFIG,
+    KEEP,
     LINE,
     StripConfig,
     classify_lines,
+    cohesion_with,
     normalize_line,
 )
 
@@ -51,6 +61,7 @@ class SplitConfig:
     unwrap: join hard-wrapped lines (a document whose long lines all end near one width)
         before anything else looks at them.
     pages: cut a dump into pages where its repeated page template starts again.
+    lines: the line model that judges every line body or chrome (`pipeline.lines`).
     """
 
     title_max_words: int = 25
@@ -70,6 +81,7 @@ class SplitConfig:
     chrome: ChromeConfig = field(default_factory=lambda: DEFAULT_CHROME_CONFIG)
     unwrap: bool = True
     pages: bool = True
+    lines: LineModelConfig = field(default_factory=lambda: DEFAULT_LINE_MODEL_CONFIG)
 
 
 DEFAULT_SPLIT_CONFIG = SplitConfig()
@@ -101,8 +113,10 @@ def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> b
         return False
     if text.endswith(".") and len(words) >= config.title_period_max_words:
         return False
-    # A headline does not run over two sentences.
-    return len(re.findall(r"[.!?]\s+[A-Z“\"]", text)) == 0
+    # A headline does not run over two sentences ("U.S. Stocks Fall" is one).
+    return not sentence_breaks(text)
+
+
 
 
 def _is_heading(line: str) -> bool:
@@ -163,7 +177,10 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
     `line_keys`: the batch's shared `LineKeys`, if any."""
     if config.unwrap:
         doc = _unwrapped(doc)
-    classes = classify_lines(doc.lines, config.strip)
+    classes = classify_lines(doc.lines, config.strip, keep=True)
+    protect = {i for i, c in enumerate(classes) if c is not None and c[0] == KEEP}
+    for i in protect:
+        classes[i] = None
     keys: list[int | None] = []
     if config.chrome.enabled:
         if line_keys is None or line_keys.max_words != config.chrome.max_words:
@@ -181,14 +198,27 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
             if keys:
                 keys[i] = None
     starts = _page_starts(doc.lines, classes, keys) if config.pages and keys else []
+    heads: list[float | None] | None = None
+    if config.lines.enabled:
+        verdicts = judge_pages(doc.lines, classes, keys, starts, doc.title, config.lines,
+                               doc.url, doc.extracted, protect)
+        if starts and not verdicts.pages_hold_body(doc.lines, starts):
+            # a repeated block (a menu at top and bottom, a table) looked like a page
+            # template, but a "page" it makes holds no article: one page after all
+            starts = []
+            verdicts = judge_pages(doc.lines, classes, keys, starts, doc.title,
+                                   config.lines, doc.url, doc.extracted, protect)
+        verdicts.mark(classes)
+        heads = verdicts.title
     articles: list[Article] = []
     tight = _is_tight(doc.lines)
     bounds = [0, *starts, len(doc.lines)]
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         page = doc if (lo, hi) == (0, len(doc.lines)) else _page(doc, lo, hi)
         page_classes = classes[lo:hi]
+        page_heads = heads[lo:hi] if heads is not None else None
         for seg in _segments(page, page_classes):
-            art = _build_article(page, seg, page_classes, leaked, config, tight)
+            art = _build_article(page, seg, page_classes, leaked, config, tight, page_heads)
             if art is not None:
                 art.ordinal = (doc.ordinal * 10_000 + len(articles) if doc.ordinal
                                else len(articles))
@@ -284,8 +314,11 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
         # The true page template puts most repeated lines once on every page: score a
         # candidate by the repeated-line occurrences its pages explain that way.
         pages = len(starts) + 1
-        fits = pages * sum(1 for v in occ.values() if len(v) == pages
-                           and len({bisect_right(starts, i) for i in v}) == pages)
+        template = sum(1 for v in occ.values() if len(v) == pages
+                       and len({bisect_right(starts, i) for i in v}) == pages)
+        if template < _MIN_TEMPLATE_LINES:
+            continue  # one repeated widget (an ad slot, a table row) is not a page template
+        fits = pages * template
         # ... and every page opens the way page 1 does (same junk line, or a headline)
         bounds = [0, *starts, len(lines)]
         opening = [_opening(lines, classes, keys, lo, hi)
@@ -315,7 +348,7 @@ _INLINE_RULE = re.compile(r"rule:(photo|caption|image|advertisement)")
 
 def _starts_from_anchor(lines: list[str], classes: list[tuple[str, str] | None],
                         keys: list[int | None], anchor: list[int], body: list[bool],
-                        min_pars: int = 1) -> list[int]:
+                        min_pars: int = 2) -> list[int]:
     if any(not any(body[a:b]) for a, b in zip(anchor, anchor[1:], strict=False)):
         return []
     first = anchor[0]
@@ -354,6 +387,11 @@ def _starts_from_anchor(lines: list[str], classes: list[tuple[str, str] | None],
             sum(body[lo:hi]) < min_pars for lo, hi in zip(bounds, bounds[1:], strict=False)):
         return []
     return starts
+
+
+# A page template is at least this many distinct lines that stand once on every page (a
+# dump's top bar, byline, footer ...); a single repeated line is a widget or a table row.
+_MIN_TEMPLATE_LINES = 3
 
 
 def _start_near_footer(lines: list[str], classes: list[tuple[str, str] | None], prev: int,
@@ -454,7 +492,10 @@ def _segments(doc: RawDocument, classes: list[tuple[str, str] | None]) -> list[_
         if not run:
             return
         kinds = [classes[i][0] for i in run]  # type: ignore[index]
-        if BOUNDARY_START not in kinds and BOUNDARY_END not in kinds:
+        # A page ends at a paywall or comment form, but only a page start (or the page
+        # template, `_page_starts`) says that another article follows: what follows an
+        # end alone is the same page's chrome, comments or the rest of its text.
+        if BOUNDARY_START not in kinds:
             segments[-1].lines.extend((i, doc.lines[i]) for i in run)
             run.clear()
             return
@@ -471,7 +512,8 @@ def _segments(doc: RawDocument, classes: list[tuple[str, str] | None]) -> list[_
                 nxt.lines.append((i, doc.lines[i]))
         if first_start == 0 and prev.lines:
             # A headline just before the page-start line belongs to the page it starts.
-            content = [(i, t) for i, t in prev.lines if classes[i] is None]
+            content = [(i, t) for i, t in prev.lines
+                       if classes[i] is None or classes[i][1].startswith(MODEL_PREFIX)]  # type: ignore[index]
             if content and looks_like_title(content[-1][1]) and len(content) > 1:
                 nxt.forced_title = content[-1]
                 prev.lines.remove(content[-1])
@@ -536,19 +578,27 @@ def _leaked_title_pattern(publishers: tuple[str, ...]) -> _LeakedTitle:
 
 
 def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str] | None],
-                   leaked: _LeakedTitle, config: SplitConfig, tight: bool = False
-                   ) -> Article | None:
+                   leaked: _LeakedTitle, config: SplitConfig, tight: bool = False,
+                   heads: Sequence[float | None] | None = None) -> Article | None:
     removed = list(seg.removed)
     title: str | None = None
     title_at = -1
+    headline = None
+    if seg.forced_title is None and not doc.title and heads is not None:
+        headline = _model_headline(seg, classes, heads) or _leading_headline(seg, classes)
     lines = []
     for entry in seg.lines:
+        if headline is not None and entry[0] == headline[0]:
+            title, title_at = _headline_text(entry[1], leaked), entry[0]
+            continue
         cls = classes[entry[0]]
-        if cls is not None and cls[1].startswith("learned"):
+        if cls is not None and cls[1].startswith(("learned", MODEL_PREFIX)):
             removed.append(Removal(entry[1], cls[1], "strip"))
         else:
             lines.append(entry)
     lines = _drop_listed_headlines(lines, classes, removed)
+    if heads is not None:
+        lines = related_block(seg.lines, lines, classes, removed, config.strip)
     if seg.forced_title is not None:
         title = _collapse(seg.forced_title[1])
     # A page title that leaked into the body is the title, not text.
@@ -557,28 +607,37 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
     for entry in [lines[k] for k in hinted]:
         m = leaked.match(normalize_line(entry[1]))
         if m and classes[entry[0]] in (None, (LINE, LEAKED)):
-            leaked_title = leaked_title or _collapse(entry[1])[: len(m.group("title"))].strip()
+            leaked_title = leaked_title or _headline_text(entry[1], leaked)
             removed.append(Removal(entry[1], LEAKED, "split"))
             lines.remove(entry)
     content = [(i, t) for i, t in lines if classes[i] is None]
     if not content:
         return None
     dek: str | None = None
-    if title is None and doc.title:
+    if title is not None:
+        pass  # the model's headline
+    elif doc.title:
         title = doc.title
         if normalize_line(content[0][1]) == normalize_line(doc.title):
             removed.append(Removal(content[0][1], "title repeated in body", "split"))
             lines.remove(content[0])
             content = content[1:]
-    elif title is None and len(content) > 1 and looks_like_title(content[0][1], config):
+    elif len(content) > 1 and looks_like_title(content[0][1], config) and (
+            heads is None or content[0][0] == _first_line(seg)):
         title = _collapse(content[0][1])
         title_at = content[0][0]
         lines.remove(content[0])
         content = content[1:]
     if title is None and leaked_title:
         title = leaked_title
-    if title is not None and len(content) > 1 and not any(
-            classes[i] is not None for i, _ in lines if title_at < i < content[0][0]):
+    if headline is not None:
+        dek = _model_dek(seg.lines, content, classes, title_at, config)
+        if dek is not None:
+            lines = [e for e in lines if e[1] != dek]
+            removed = [r for r in removed if r.line != dek]
+            dek = _collapse(dek)
+    if dek is None and title is not None and len(content) > 1 and not any(
+            classes[i] is not None for i, _ in seg.lines if title_at < i < content[0][0]):
         dek = _find_dek(lines, content, classes, config)
         if dek is not None:
             lines = [e for e in lines if e[1] != dek]
@@ -601,12 +660,126 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
         removed=removed,
     )
     art.edits.extend(_edits_for(doc, seg))
+    art.judged = config.lines.enabled
     # the rule verdicts strip would reach again (caption layout is decided in context there)
     art.line_classes = {
         col: cls for (i, _), col in zip(lines, collapsed, strict=True)
         if (cls := classes[i]) is None or (cls[1].startswith("rule:")
                                            and "(caption layout)" not in cls[1])}
     return art
+
+
+#: The model's headline must score at least this.
+TITLE_MIN_SCORE = 0.5
+
+
+def _model_headline(seg: _Segment, classes: list[tuple[str, str] | None],
+                    heads: Sequence[float | None]) -> tuple[int, str] | None:
+    """The segment's headline by the model: of the lines before its first body line, the
+    one the headline scorer likes best, if it likes it enough; never a rule's or a
+    page-start line."""
+    best: tuple[float, int, str] | None = None
+    for i, text in seg.lines:
+        cls = classes[i]
+        if cls is None:
+            break
+        if not cls[1].startswith((MODEL_PREFIX, "learned", LEAKED)):
+            continue
+        score = heads[i]
+        if score is not None and score >= TITLE_MIN_SCORE and (best is None or score > best[0]):
+            best = (score, i, text)
+    return (best[1], best[2]) if best else None
+
+
+def _headline_text(line: str, leaked: _LeakedTitle) -> str:
+    """A headline line as the title: without the site's name after it (`<Title> – <Site>`)
+    and without a section after a bar (`<Title> | Sports`): headlines hold no bars.
+
+    >>> _headline_text("Old Firm pair handed suspensions | Sports", _LeakedTitle(("BBC",)))
+    'Old Firm pair handed suspensions'
+    """
+    text = _collapse(line)
+    m = leaked.match(normalize_line(text))
+    if m:
+        text = text[: len(m.group("title"))].strip()
+    head = text.split(" | ", 1)[0].strip()
+    return head if len(head.split()) >= 2 else text
+
+
+def related_block(seg_lines: list[tuple[int, str]], lines: list[tuple[int, str]],
+                  classes: list[tuple[str, str] | None], removed: list[Removal],
+                  config: StripConfig) -> list[tuple[int, str]]:
+    """A "Related" heading (a rule of kind block) after the body, with at most
+    `block_max_lines` lines after it to the end: when most of those are chrome to the
+    line model or tell of other stories (`strip.cohesion_with`), the ones the model kept
+    go too, as the heading's listed links. `lines` are what is left of `seg_lines`."""
+    body = [(i, t) for i, t in seg_lines if classes[i] is None]
+    for k, (i, _) in enumerate(seg_lines):
+        cls = classes[i]
+        if cls is None or cls[0] != BLOCK:
+            continue
+        above = [t for j, t in body if j < i]
+        after = [(j, t) for j, t in seg_lines[k + 1:] if t.strip()]
+        if not above or not after or len(after) > config.block_max_lines:
+            continue
+        kept = [(j, t) for j, t in after if classes[j] is None]
+        others = sum(1 for j, t in after if classes[j] is not None
+                     or cohesion_with(above, t) < config.block_cohesion)
+        if not kept or others * 2 < len(after):
+            continue
+        drop = {j for j, _ in kept}
+        for _, t in kept:
+            removed.append(Removal(t, f"{cls[1]} (listed link)", "strip"))
+        return [e for e in lines if e[0] not in drop]
+    return lines
+
+
+def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]
+                      ) -> tuple[int, str] | None:
+    """A page that opens with its headline: the segment's first line that no rule or
+    learned chrome took, taken out by the model, is headline-shaped and the body follows
+    within three lines."""
+    at = next((k for k, (i, _) in enumerate(seg.lines) if classes[i] is None
+               or classes[i][1].startswith(MODEL_PREFIX)), None)  # type: ignore[index]
+    if at is None:
+        return None
+    i, text = seg.lines[at]
+    cls = classes[i]
+    if cls is None or not looks_like_title(text):
+        return None
+    for j, _ in seg.lines[at + 1:at + 5]:
+        if classes[j] is None:
+            return i, text
+    return None
+
+
+def _first_line(seg: _Segment) -> int:
+    return seg.lines[0][0] if seg.lines else -1
+
+
+def _model_dek(lines: list[tuple[int, str]], content: list[tuple[int, str]],
+               classes: list[tuple[str, str] | None], title_at: int,
+               config: SplitConfig) -> str | None:
+    """The standfirst under a model headline: the first line after it, before the body,
+    that the model did not keep and that reads as one or two sentences (not a byline,
+    date or caption: no rule took it)."""
+    if not content:
+        return None
+    for i, text in lines:
+        if i <= title_at:
+            continue
+        if i >= content[0][0]:
+            return None
+        cls = classes[i]
+        if cls is None or not cls[1].startswith(MODEL_PREFIX):
+            continue
+        norm = normalize_line(text)
+        words = len(norm.split())
+        if config.dek_min_words <= words <= config.dek_max_words and _END_PUNCT.search(norm) \
+                and not norm.lower().startswith("by "):
+            return text
+        return None
+    return None
 
 
 def _drop_listed_headlines(lines: list[tuple[int, str]],

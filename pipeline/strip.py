@@ -22,7 +22,8 @@ BOUNDARY_START = "boundary-start"
 BOUNDARY_END = "boundary-end"
 LINE = "line"
 BLOCK = "block"
-KINDS = (BOUNDARY_START, BOUNDARY_END, LINE, BLOCK)
+KEEP = "keep"
+KINDS = (BOUNDARY_START, BOUNDARY_END, LINE, BLOCK, KEEP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +48,16 @@ class StripConfig:
         the heading goes, so a mislabelled heading mid-article cannot swallow the body.
     caption_context: remove the caption text and credit around an NPR-style
         "hide caption / toggle caption" pair, not just the toggle words.
+    block_cohesion: after a "Related" heading that follows the body, a line the line
+        model kept counts as a teaser when under this share of its content words occur
+        in the body above it; the heading takes the lines to the end when most of them are
+        teasers or chrome (the article's own text goes on with its own words).
     """
 
     rules_path: Path | None = None
     block_max_lines: int = 12
     caption_context: bool = True
+    block_cohesion: float = 0.35
 
 
 DEFAULT_STRIP_CONFIG = StripConfig()
@@ -323,13 +329,15 @@ def _anchored(pattern: re.Pattern[str]) -> bool:
 
 
 def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CONFIG,
-                   known: dict[str, tuple[str, str] | None] | None = None
-                   ) -> list[tuple[str, str] | None]:
+                   known: dict[str, tuple[str, str] | None] | None = None,
+                   keep: bool = False) -> list[tuple[str, str] | None]:
     """For each line: (kind, reason) if it is boilerplate, else None. Blank lines get None.
 
     Besides single-line rules, this recognises the photo-caption layout
     `caption text / credit / hide caption / toggle caption / credit`, whose caption text
-    only shows as junk by its neighbours.
+    only shows as junk by its neighbours. A line a "keep" rule matches (body text that
+    looks like chrome, such as "X contributed reporting") gets None, or `(KEEP, reason)`
+    when `keep` is asked for (split protects such lines from the line model).
     """
     matcher = _matcher(config.rules_path)
     out: list[tuple[str, str] | None] = []
@@ -339,6 +347,8 @@ def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CON
             continue
         norm = normalize_line(line)
         rule = matcher.first(norm) if norm else None
+        if rule is not None and rule.kind == KEEP and not keep:
+            rule = None
         out.append((rule.kind, f"rule:{rule.name}") if rule else None)
     if config.caption_context:
         _mark_captions(lines, out)
@@ -374,6 +384,32 @@ def strip_boilerplate(articles: list[Article], config: StripConfig = DEFAULT_STR
     return articles
 
 
+_WORDS = re.compile(r"[^\W\d_]{3,}")
+_COMMON = frozenset("""the and for that with was were are has have had but not this from they
+his her its their which who will would been said says also more than into after about
+over when what there other some such only""".split())
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in (x.lower() for x in _WORDS.findall(text)) if w not in _COMMON}
+
+
+def cohesion_with(body: Sequence[str], line: str) -> float:
+    """The share of `line`'s content words that occur in `body` (1.0 for a line with none).
+
+    >>> cohesion_with(["The council voted to close the harbour bridge for repairs."],
+    ...               "Floods hit farms in the north as rivers burst their banks.")
+    0.0
+    """
+    words = _content_words(line)
+    if not words:
+        return 1.0
+    seen: set[str] = set()
+    for text in body:
+        seen |= _content_words(text)
+    return len(words & seen) / len(words)
+
+
 def _strip_article(article: Article, config: StripConfig) -> None:
     paras = article.paragraphs
     classes = classify_lines(paras, config, article.line_classes)
@@ -389,7 +425,9 @@ def _strip_article(article: Article, config: StripConfig) -> None:
         kind, reason = cls
         article.removed.append(Removal(paras[i], reason, "strip"))
         i += 1
-        if kind == BLOCK:
+        # A "Related" heading takes the lines after it to the article's end (split has
+        # already decided that for articles the line model judged: `split.related_block`).
+        if kind == BLOCK and not article.judged:
             rest = len(paras) - i
             take = rest if rest <= config.block_max_lines else 0
             for j in range(i, i + take):

@@ -1,0 +1,913 @@
+"""Line verdicts: every line of a document judged once, as body text or not, by a model.
+
+Rules (`rules/boilerplate.toml`) know junk that every site shows; learned chrome knows
+what one site repeats. Neither knows a site seen once. The line model does: it reads
+features that need no knowledge of the site (see `FEATURES`):
+
+- the line's own shape: length, words, sentence end, capitalisation, digits and times,
+  function words, separators, quotes, links;
+- its rule verdict, if a rule matched (the rules become evidence, weighed on real pages);
+- repetition: the line, or its template with names and numbers taken out ("By <name>",
+  "Updated <n> hours ago"), elsewhere in the document or in the publisher's profile;
+- its place: position in the document, the lines around it (a run of short lines is a
+  menu), and where it stands against the main block (the densest run of body lines);
+- cross-references: overlap with the page title line or the document's known title.
+
+Two stages, as a tagger does with its neighbours: stage 1 scores each line from those
+features; stage 2 adds the stage-1 scores of the lines around it and the main block that
+they form (the best-scoring contiguous run, weighted by words: Pasternack and Roth's
+maximum subsequence) and scores again. The fitted trees ship as a small data file
+(`models/lines.json`), rebuilt by `bench/train_lines.py` from labelled pages; they are
+evaluated here with numpy (or in C when the extension is built).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from pipeline.native import lines_native as _native_lines
+
+#: Function words of the languages the labelled pages are in (English first). A body
+#: sentence is about half function words; menus, names and headlines far fewer.
+_STOP = frozenset("""
+a about after all also an and any are as at be because been but by can could did do
+does for from had has have he her his how i if in into is it its just more most my no
+not of on one only or our out over said she so some than that the their them then there
+these they this those to up was we were what when which who will with would you your
+el la los las de del y que en un una por con para es al lo se su sus como mas pero
+le les des du et est pour dans qui sur pas par une au aux il elle ne ce cette
+der die das und ist nicht ein eine zu den mit von im auf sich dem für auch es
+il di che non per una sono della nel alla gli
+o os da do dos das em um uma com não para se na no
+dan yang di ini itu dengan untuk tidak dari dalam akan
+""".split())
+
+_CREDIT_WORDS = frozenset("""
+photo photos photograph image images picture pictures credit credits getty reuters afp file
+epa shutterstock istock courtesy illustration video watch listen subscribe subscriber
+newsletter share advertisement cookie cookies copyright © related comments comment read sign
+log follow""".split())
+_MONTH_WORDS = frozenset("""january february march april may june july august september
+october november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+#: A word's flags, by its key (`_word_key`): 1 function word, 2 credit or widget word,
+#: 4 month name.
+WORD_FLAGS: dict[str, int] = {}
+for _w in _STOP:
+    WORD_FLAGS[_w] = WORD_FLAGS.get(_w, 0) | 1
+for _w in _CREDIT_WORDS:
+    WORD_FLAGS[_w] = WORD_FLAGS.get(_w, 0) | 2
+for _w in _MONTH_WORDS:
+    WORD_FLAGS[_w] = WORD_FLAGS.get(_w, 0) | 4
+_KEY_STRIP = ".,;:!?\"'“”‘’()"
+_LEAD_STRIP = "\"'“‘(‚[¿¡"
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _ascii_lower(text: str) -> str:
+    """ASCII letters lowered, every other character as it is (the C twin does the same)."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _word_key(word: str) -> str:
+    return _ascii_lower(word.strip(_KEY_STRIP))
+
+
+_TIME = re.compile(r"\d:\d\d|\d ?[ap]\.?m(?!\w)", re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\w)(?:19|20)\d\d(?!\w)")
+_URL_NEEDLES = ("http", "www.", ".com", "@")
+_SEPS = frozenset("|•·»›◦▪►▶/>")
+_SENT_END = re.compile(r"[.!?…。]['\"’”)\]]*$")
+_SENT_BREAK = re.compile(r"[.!?][\"'’”)]?\s+[\"“‘(]?[A-Z]")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_TEMPLATE_SKIP = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
+
+# Rule groups: a rule's name (its reason `rule:<name>`) by the kind of junk it knows.
+_RULE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("caption", ("caption", "photo", "image", "agency")),
+    ("byline", ("byline", "posted-by", "timestamp", "date-line", "reading-time",
+                "reporting", "author")),
+    ("nav", ("nav", "share", "section", "topics", "prev-next", "link-copied",
+             "language", "text-size", "save-articles")),
+    ("promo", ("paywall", "promo", "newsletter", "support", "listen", "audio",
+               "comment", "branded")),
+    ("related", ("related",)),
+    ("ad", ("advertisement", "ad-furniture")),
+    ("legal", ("copyright", "licensing")),
+)
+RULE_GROUPS: tuple[str, ...] = tuple(g for g, _ in _RULE_GROUPS)
+
+#: Stage-1 feature names, in column order.
+SHAPE_FEATURES: tuple[str, ...] = (
+    "chars_log", "words", "letters_share", "upper_share", "digit_share", "punct_share",
+    "capital_words", "lower_words", "caps_words", "function_words", "avg_word_len",
+    "commas", "sentence_breaks", "ends_sentence", "ends_colon", "starts_lower",
+    "starts_digit", "starts_punct", "starts_quote", "has_quote", "separators", "has_time",
+    "has_month_date", "has_year", "has_url", "credit_words", "parens", "bracketed",
+    "name_like", "headline_shape", "blank_before", "blank_after",
+)
+RULE_FEATURES: tuple[str, ...] = (
+    "rule_boundary", "rule_line", "rule_block", *(f"rule_{g}" for g in RULE_GROUPS),
+    "learned_repeat", "learned_profile",
+)
+REPEAT_FEATURES: tuple[str, ...] = (
+    "same_line_count", "template_count", "title_overlap", "title_equal", "known_title",
+)
+PLACE_FEATURES: tuple[str, ...] = (
+    "position", "chars_before_share", "lines_total_log", "doc_short_share",
+    "doc_median_words", "extracted",
+    "short_run", "prev_words", "next_words", "prev2_words", "next2_words",
+    "prev_ends_sentence", "next_ends_sentence", "window3_words", "window10_words",
+    "window3_sentences", "window10_sentences", "texty_before_share", "texty_after_share",
+    "in_text_block", "text_block_dist", "end_markers_above", "repeated_window",
+    "rule_window", "cohesion", "cohesion_title", "byline_above", "byline_below",
+    "headline_above",
+)
+FEATURES: tuple[str, ...] = SHAPE_FEATURES + RULE_FEATURES + REPEAT_FEATURES + PLACE_FEATURES
+#: Stage 2 adds these, from the stage-1 scores.
+CONTEXT_FEATURES: tuple[str, ...] = (
+    "p1", "p1_prev", "p1_next", "p1_window3", "p1_window7", "p1_window15",
+    "in_main_block", "main_block_dist", "main_block_share_before", "main_block_share_after",
+    "p1_rank_in_doc", "doc_p1_mean", "body_words_before", "body_words_after",
+    "run_words_log", "run_share_of_largest", "run_is_largest", "gap_before", "gap_after",
+    "runs_total_log", "body_cohesion",
+)
+STAGE2_FEATURES: tuple[str, ...] = FEATURES + CONTEXT_FEATURES
+#: The headline scorer reads the stage-1 features and these.
+TITLE_EXTRA: tuple[str, ...] = (
+    "p_body", "body_start_dist", "before_body", "lines_to_body", "first_line", "url_overlap",
+    "body_start_chrome_between",
+)
+#: Letter case is a site's style (one sets its headlines in capitals, another its section
+#: labels), so the headline scorer does not read it.
+_CASE_FEATURES = ("upper_share", "capital_words", "lower_words", "caps_words", "starts_lower",
+                  "name_like")
+_TITLE_BASE = tuple(k for k, f in enumerate(FEATURES) if f not in _CASE_FEATURES)
+TITLE_FEATURES: tuple[str, ...] = tuple(FEATURES[k] for k in _TITLE_BASE) + TITLE_EXTRA
+
+
+@dataclass(frozen=True, slots=True)
+class LineInput:
+    """What the model is told about one document.
+
+    lines: the document's non-blank lines, as they stand (not collapsed).
+    blank_before / blank_after: whether a blank line stands before / after each line.
+    rules: each line's rule verdict `(kind, reason)` or None (see `strip.classify_lines`).
+    keys: each line's chrome key (`chrome.line_key`) or None.
+    learned: each line's learned-chrome reason ("learned: ...") or None.
+    title: the document's known title (JSON/HTML metadata), if any.
+    url: the document's URL, if known (its slug often holds the headline's words).
+    extracted: the lines are an extractor's main text (trafilatura on an HTML page), not
+        a whole page's text.
+    same_counts / template_counts: how often each line's key / template occurs in the
+        whole file (a dump's page is judged alone, its repetition counted over the file);
+        None: counted over `lines`.
+    """
+
+    lines: Sequence[str]
+    blank_before: Sequence[bool]
+    blank_after: Sequence[bool]
+    rules: Sequence[tuple[str, str] | None]
+    keys: Sequence[int | None]
+    learned: Sequence[str | None]
+    title: str | None = None
+    url: str | None = None
+    extracted: bool = False
+    same_counts: Sequence[int] | None = None
+    template_counts: Sequence[int] | None = None
+
+
+_BREAK = re.compile(r"(\S*?)[.!?]['\"’”]?\s+[A-Z“\"‘]")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr no vs gov sen rep gen lt col sgt inc co corp ltd prof rev "
+    "jan feb mar apr jun jul aug sep sept oct nov dec ft mt".split())
+
+
+def sentence_breaks(text: str) -> int:
+    """How many sentence ends inside `text` are followed by another sentence; the full
+    stop of an abbreviation ("U.S.", "Mr.", "Jan.") or an initial is not one.
+
+    >>> sentence_breaks("U.S. Stocks Fall as Fed Signals Pause")
+    0
+    >>> sentence_breaks("Markets fell. Investors fled.")
+    1
+    """
+    n = 0
+    for m in _BREAK.finditer(text):
+        word = m.group(1).lstrip("\"'“‘(")
+        if "." in word or len(word) <= 1 or _ascii_lower(word) in _ABBREVIATIONS:
+            continue
+        n += 1
+    return n
+
+
+def headline_shape(line: str) -> bool:
+    """Could the line be a headline by its shape: 2 to 25 words, one sentence at most, no
+    bullet or dash in front, not ending in a comma, semicolon or colon, and a long one
+    not ending in a full stop.
+
+    >>> headline_shape("U.S. Stocks Fall as Fed Signals Pause")
+    True
+    >>> headline_shape("Share this:")
+    False
+    """
+    text = " ".join(line.split())
+    words = text.split()
+    if not 2 <= len(words) <= 25 or len(text) > 200 or text[0] in "(-–—•*|>" or \
+            text[-1] in ",;:":
+        return False
+    if text.endswith(".") and len(words) >= 16:
+        return False
+    return sentence_breaks(text) == 0
+
+
+def template_keys(lines: Sequence[str]) -> list[str | None]:
+    """`template_key` of each line (in C when built)."""
+    if _native_lines is not None:
+        return _native_lines.template_keys(lines if isinstance(lines, list) else list(lines))
+    return [template_key(t) for t in lines]
+
+
+def template_key(line: str) -> str | None:
+    """The line with its slots taken out: numbers as 0, capitalised words after the first
+    as one C per run (names, places, months), other words lower case, punctuation off
+    each word's ends. None for lines of more than 25 words (templates are short).
+
+    >>> template_key("By Jane Doe and Ali Hassan") == template_key("By Tom Baker and Li Wei")
+    True
+    >>> template_key("Updated 3 hours ago")
+    'updated 0 hours ago'
+    """
+    words = line.split()
+    if not words or len(words) > 25:
+        return None
+    out: list[str] = []
+    for k, raw in enumerate(words):
+        w = _TEMPLATE_SKIP.sub("", raw)
+        if not w:
+            continue
+        if any(c.isdigit() for c in w):
+            tok = "0"
+        elif k > 0 and w[0].isupper():
+            tok = "C"
+        else:
+            tok = _ascii_lower(w)
+        if tok in ("C", "0") and out and out[-1] == tok:
+            continue
+        out.append(tok)
+    return " ".join(out) if out else None
+
+
+def _shape_row(line: str) -> list[float]:
+    """The shape features of one line (the first 30 of `SHAPE_FEATURES`), as the C twin
+    `_lines.line_shape` computes them."""
+    text = line.strip()
+    n = len(text)
+    words = text.split()
+    nw = len(words)
+    letters = upper = digits = punct = 0
+    for ch in text:
+        if ch.isalpha():
+            letters += 1
+            if ch.isupper():
+                upper += 1
+        elif ch.isdigit():
+            digits += 1
+        elif not ch.isspace():
+            punct += 1
+    cap = low = caps = func = credit = month = 0
+    for w in words:
+        c = w.lstrip(_LEAD_STRIP)[:1]
+        if c.isupper():
+            cap += 1
+            if len(w) > 1 and w.isupper() and sum(ch.isalpha() for ch in w) >= 2:
+                caps += 1
+        elif c.islower():
+            low += 1
+        key = _word_key(w)
+        f = WORD_FLAGS.get(key, 0) if len(key) <= 40 else 0
+        func += f & 1 > 0
+        credit += f & 2 > 0
+        month |= f & 4 > 0
+    first = text[:1]
+    last = text[-1:]
+    lower = _ascii_lower(text)
+    inv = 1.0 / max(nw, 1)
+    invn = 1.0 / max(n, 1)
+    return [
+        math.log1p(n), float(nw), letters * invn, upper / max(letters, 1), digits * invn,
+        punct * invn, cap * inv, low * inv, caps * inv, func * inv, letters / max(nw, 1),
+        float(text.count(",")), float(len(_SENT_BREAK.findall(text))),
+        float(_SENT_END.search(text) is not None), float(last == ":"),
+        float(first.islower()), float(first.isdigit()),
+        float(bool(first) and not first.isalnum() and first not in "\"'“‘"),
+        float(bool(first) and first in "\"'“‘"), float(any(q in text for q in "\"“”")),
+        float(sum(1 for ch in text if ch in _SEPS)), float(_TIME.search(text) is not None),
+        float(bool(month) and digits > 0), float(_YEAR.search(text) is not None),
+        float(any(x in lower for x in _URL_NEEDLES)), float(credit), float(text.count("(")),
+        float(bool(first) and first in "([" and last in ")]"),
+        float(2 <= nw <= 4 and cap == nw and punct <= 1 and digits == 0),
+        float(headline_shape(text)),
+    ]
+
+
+def shape_matrix(lines: Sequence[str]) -> np.ndarray:
+    """`_shape_row` of each line, as an (n, 30) float64 array (in C when built)."""
+    out = np.empty((len(lines), 30), dtype=np.float64)
+    if _native_lines is not None and len(lines):
+        _native_lines.line_shape(lines if isinstance(lines, list) else list(lines),
+                                 WORD_FLAGS, out)
+        return out
+    for k, line in enumerate(lines):
+        out[k] = _shape_row(line)
+    return out
+
+
+def _rule_row(rule: tuple[str, str] | None, learned: str | None) -> list[float]:
+    row = [0.0] * (3 + len(RULE_GROUPS) + 2)
+    if rule is not None:
+        kind, reason = rule
+        if kind.startswith("boundary"):
+            row[0] = 1.0
+        elif kind == "block":
+            row[2] = 1.0
+        else:
+            row[1] = 1.0
+        name = reason.removeprefix("rule:")
+        for g, (_, parts) in enumerate(_RULE_GROUPS):
+            if any(p in name for p in parts):
+                row[3 + g] = 1.0
+                break
+    if learned is not None:
+        row[3 + len(RULE_GROUPS) + ("profile" in learned or "chrome" in learned)] = 1.0
+    return row
+
+
+def _tokens(text: str) -> list[str]:
+    return [_ascii_lower(w) for w in _WORD.findall(text)]
+
+
+def _content(tokens: set[str]) -> set[str]:
+    return {w for w in tokens if len(w) > 2 and not w.isdigit() and w not in _STOP}
+
+
+_STOP_TUPLE = tuple(sorted(_STOP))
+
+
+def token_overlaps(lines: Sequence[str], mask: np.ndarray, refs: Sequence[str]) -> np.ndarray:
+    """Word overlaps of each line, an (n, 1 + 3 * len(refs)) array (in C when built).
+
+    A line's tokens t are its runs of letters and digits (ASCII letters lowered), its
+    content words c those of more than two characters that are not all digits nor a
+    function word. Column 0: the share of c that occurs among the content words of the
+    other lines `mask` marks (its cohesion with them); then per ref text, with tokens T
+    and content words C: |t & T| / |t|, |t & T| / |T|, |c & C| / |c| (0 where a set is
+    empty).
+
+    >>> token_overlaps(["Council closes bridge", "Bridge repairs begin"],
+    ...                np.array([True, True]), ["bridge"]).round(2).tolist()
+    [[0.33, 0.33, 1.0, 0.33], [0.33, 0.33, 1.0, 0.33]]
+    """
+    n = len(lines)
+    out = np.zeros((n, 1 + 3 * len(refs)), dtype=np.float64)
+    if n == 0:
+        return out
+    m = np.ascontiguousarray(mask, dtype=np.uint8)
+    if _native_lines is not None:
+        _native_lines.token_overlaps(lines if isinstance(lines, list) else list(lines), m,
+                                     list(refs), _STOP_TUPLE, out)
+        return out
+    toks = [set(_tokens(t)) for t in lines]
+    content = [_content(t) for t in toks]
+    pool: Counter[str] = Counter()
+    for c, keep in zip(content, m.tolist(), strict=True):
+        if keep:
+            pool.update(c)
+    ref_t = [set(_tokens(r)) for r in refs]
+    ref_c = [_content(t) for t in ref_t]
+    for r in range(n):
+        t, c, own = toks[r], content[r], 1 if m[r] else 0
+        out[r, 0] = sum(1 for w in c if pool[w] - own > 0) / len(c) if c else 0.0
+        for k, (tk, ck) in enumerate(zip(ref_t, ref_c, strict=True)):
+            both = len(t & tk)
+            out[r, 1 + 3 * k] = both / len(t) if t and tk else 0.0
+            out[r, 2 + 3 * k] = both / len(tk) if t and tk else 0.0
+            out[r, 3 + 3 * k] = len(c & ck) / len(c) if c and ck else 0.0
+    return out
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a) if a and b else 0.0
+
+
+def document_features(inp: LineInput) -> np.ndarray:
+    """Stage-1 features of one document's lines: an (n_lines, len(FEATURES)) array."""
+    lines = inp.lines
+    n = len(lines)
+    if n == 0:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    shape = np.column_stack([shape_matrix(lines),
+                             np.asarray(inp.blank_before, dtype=np.float64),
+                             np.asarray(inp.blank_after, dtype=np.float64)])
+    rules = np.array([_rule_row(r, lr) for r, lr in zip(inp.rules, inp.learned, strict=True)],
+                     dtype=np.float64)
+    # repetition in the document: the line itself, and its template
+    if inp.same_counts is not None:
+        same = np.asarray(inp.same_counts, dtype=np.float64)
+    else:
+        key_counts = Counter(k for k in inp.keys if k is not None)
+        same = np.array([key_counts[k] if k is not None else 1 for k in inp.keys],
+                        dtype=np.float64)
+    if inp.template_counts is not None:
+        tmpl = np.asarray(inp.template_counts, dtype=np.float64)
+    else:
+        templates = template_keys(lines)
+        tcount = Counter(t for t in templates if t is not None)
+        tmpl = np.array([tcount[t] if t is not None else 1 for t in templates],
+                        dtype=np.float64)
+    # cross-references with the page's title line (html-text writes <title> first) and
+    # the known title; cohesion: how many of the line's content words the rest of the
+    # text uses (a teaser of another story, an ad or a comment shares few of the
+    # article's words)
+    texty = (shape[:, _COL["words"]] >= 12) & (shape[:, _COL["ends_sentence"]] > 0)
+    ov = token_overlaps(lines, texty, [lines[0], inp.title or ""])
+    not_first = np.arange(n) > 0
+    title_overlap = np.where(not_first, ov[:, 1], 0.0)
+    title_equal = (not_first & (ov[:, 1] == 1.0) & (ov[:, 2] >= 0.5)).astype(np.float64)
+    known_title = ov[:, 4] * ov[:, 5]
+    cohesion = ov[:, 0]
+    coh_title = np.where(not_first, ov[:, 3], 0.0)
+    repeat = np.column_stack([same, tmpl, title_overlap, title_equal, known_title])
+    place = _place_features(shape, inp.extracted)
+    # end markers (comment headings, "Related" blocks, paywall ends): what follows one
+    # is seldom the article
+    end = np.array([1.0 if r is not None and (r[0] == "block" or r[0] == "boundary-end")
+                    else 0.0 for r in inp.rules])
+    end_above = np.log1p(np.cumsum(end) - end)
+    repeated = ((same >= 2) | (tmpl >= 3)).astype(np.float64)
+    ruled = np.array([float(r is not None or lr is not None)
+                      for r, lr in zip(inp.rules, inp.learned, strict=True)])
+    # a standfirst stands between the headline and the byline or date; the lead paragraph
+    # after them
+    byline = rules[:, 3 + RULE_GROUPS.index("byline")]
+    heads = shape[:, _COL["headline_shape"]] * (shape[:, _COL["ends_sentence"]] == 0)
+    extra = np.column_stack([end_above, _windowed(repeated, 4), _windowed(ruled, 3),
+                             cohesion, coh_title, _recent(byline, 6, above=True),
+                             _recent(byline, 6, above=False), _recent(heads, 4, above=True)])
+    return np.column_stack([shape, rules, repeat, place, extra]).astype(np.float32)
+
+
+def _windowed(values: np.ndarray, radius: int) -> np.ndarray:
+    """Mean of `values` over [i - radius, i + radius], clipped at the ends."""
+    c = np.concatenate([[0.0], np.cumsum(values)])
+    n = len(values)
+    idx = np.arange(n)
+    lo = np.maximum(idx - radius, 0)
+    hi = np.minimum(idx + radius + 1, n)
+    return (c[hi] - c[lo]) / (hi - lo)
+
+
+def _recent(flags: np.ndarray, within: int, above: bool) -> np.ndarray:
+    """1 where a flagged line stands within `within` lines above (or below) a line."""
+    n = len(flags)
+    out = np.zeros(n)
+    for d in range(1, within + 1):
+        if d >= n:
+            break
+        if above:
+            out[d:] = np.maximum(out[d:], flags[:-d])
+        else:
+            out[:-d] = np.maximum(out[:-d], flags[d:])
+    return out
+
+
+def _shift(values: np.ndarray, by: int, fill: float) -> np.ndarray:
+    out = np.full_like(values, fill)
+    if by > 0:
+        out[by:] = values[:-by]
+    elif by < 0:
+        out[:by] = values[-by:]
+    return out
+
+
+_COL = {name: k for k, name in enumerate(FEATURES)}
+
+
+def _place_features(shape: np.ndarray, extracted: bool = False) -> np.ndarray:
+    n = len(shape)
+    words = shape[:, _COL["words"]]
+    ends = shape[:, _COL["ends_sentence"]]
+    chars = np.expm1(shape[:, _COL["chars_log"]])
+    position = np.arange(n) / max(n - 1, 1)
+    before = (np.cumsum(chars) - chars) / max(chars.sum(), 1.0)
+    short = words < 6
+    run = np.zeros(n)
+    k = 0
+    while k < n:  # length of the run of short lines each line stands in
+        if short[k]:
+            j = k
+            while j < n and short[j]:
+                j += 1
+            run[k:j] = j - k
+            k = j
+        else:
+            k += 1
+    texty = ((words >= 12) & (ends > 0)).astype(np.float64)
+    texty_before = np.cumsum(texty) - texty
+    total = max(texty.sum(), 1.0)
+    in_block, dist = _text_block(texty * words)
+    lw = np.log1p(words)
+    return np.column_stack([
+        position, before, np.full(n, math.log1p(n)), np.full(n, short.mean()),
+        np.full(n, float(np.median(words))), np.full(n, float(extracted)), np.log1p(run),
+        _shift(lw, 1, 0.0), _shift(lw, -1, 0.0), _shift(lw, 2, 0.0), _shift(lw, -2, 0.0),
+        _shift(ends, 1, 0.0), _shift(ends, -1, 0.0),
+        _windowed(lw, 3), _windowed(lw, 10), _windowed(ends, 3), _windowed(ends, 10),
+        texty_before / total, (total - texty_before - texty) / total, in_block, dist,
+    ])
+
+
+def _text_block(weights: np.ndarray, gap_cost: float = 8.0) -> tuple[np.ndarray, np.ndarray]:
+    """The densest run: the contiguous lines maximising sum(weight) - gap_cost per line of
+    weight 0 (maximum subsequence). Returns (1 inside, 0 outside) and each line's
+    distance in lines to the run, negative before it."""
+    n = len(weights)
+    score = np.where(weights > 0, weights, -gap_cost)
+    lo, hi = _max_subarray(score)
+    idx = np.arange(n)
+    inside = ((idx >= lo) & (idx <= hi)).astype(np.float64)
+    dist = np.where(idx < lo, idx - lo, np.where(idx > hi, idx - hi, 0)).astype(np.float64)
+    return inside, np.sign(dist) * np.log1p(np.abs(dist))
+
+
+def _max_subarray(score: np.ndarray) -> tuple[int, int]:
+    best, best_lo, best_hi = -math.inf, 0, -1
+    cur, cur_lo = 0.0, 0
+    for i, s in enumerate(score.tolist()):
+        if cur <= 0:
+            cur, cur_lo = s, i
+        else:
+            cur += s
+        if cur > best:
+            best, best_lo, best_hi = cur, cur_lo, i
+    return best_lo, best_hi
+
+
+def context_features(base: np.ndarray, p1: np.ndarray,
+                     lines: Sequence[str] | None = None) -> np.ndarray:
+    """Stage-2 features: the stage-1 features and the stage-1 scores around each line.
+    `lines` (the document's lines) give the cohesion with the likely body."""
+    n = len(p1)
+    if n == 0:
+        return np.zeros((0, len(STAGE2_FEATURES)), dtype=np.float32)
+    words = base[:, _COL["words"]].astype(np.float64)
+    p = p1.astype(np.float64)
+    lo, hi = _max_subarray((p - 0.5) * np.maximum(words, 1.0))
+    idx = np.arange(n)
+    in_main = ((idx >= lo) & (idx <= hi)).astype(np.float64)
+    dist = np.where(idx < lo, idx - lo, np.where(idx > hi, idx - hi, 0)).astype(np.float64)
+    body_words = p * words
+    cum = np.cumsum(body_words)
+    total = max(cum[-1], 1.0)
+    main_words = words * in_main
+    mcum = np.cumsum(main_words)
+    mtotal = max(mcum[-1], 1.0)
+    rank = np.argsort(np.argsort(-p)) / max(n - 1, 1)
+    runs = _runs(p >= 0.5, words)
+    body_coh = np.zeros(n)
+    if lines is not None:
+        body_coh = token_overlaps(lines, p >= 0.5, [])[:, 0]
+    ctx = np.column_stack([
+        p, _shift(p, 1, 0.0), _shift(p, -1, 0.0), _windowed(p, 3), _windowed(p, 7),
+        _windowed(p, 15), in_main, np.sign(dist) * np.log1p(np.abs(dist)),
+        (mcum - main_words) / mtotal, (mtotal - mcum) / mtotal, rank,
+        np.full(n, p.mean()), (cum - body_words) / total, (total - cum) / total, runs,
+        body_coh,
+    ])
+    return np.column_stack([base, ctx]).astype(np.float32)
+
+
+def _runs(body: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Per line, about the run of likely-body lines it stands in (or next to): the run's
+    words (log), its share of the largest run's, whether it is the largest, the chrome
+    lines before and after it (log), and how many runs the page has (log)."""
+    n = len(body)
+    run_id = np.full(n, -1)
+    spans: list[tuple[int, int, float]] = []
+    k = 0
+    while k < n:
+        if body[k]:
+            j = k
+            while j < n and body[j]:
+                j += 1
+            run_id[k:j] = len(spans)
+            spans.append((k, j, float(words[k:j].sum())))
+            k = j
+        else:
+            k += 1
+    out = np.zeros((n, 6))
+    if not spans:
+        return out
+    sizes = np.array([w for _, _, w in spans])
+    largest = float(sizes.max()) or 1.0
+    big = int(sizes.argmax())
+    nearest = np.zeros(n, dtype=np.int64)  # a chrome line takes the run just before it
+    last = 0
+    for i in range(n):
+        if run_id[i] >= 0:
+            last = run_id[i]
+        nearest[i] = last
+    for r, (lo, hi, w) in enumerate(spans):
+        gap_before = lo - (spans[r - 1][1] if r > 0 else 0)
+        gap_after = (spans[r + 1][0] if r + 1 < len(spans) else n) - hi
+        rows = nearest == r
+        out[rows] = [math.log1p(w), w / largest, float(r == big), math.log1p(gap_before),
+                     math.log1p(gap_after), math.log1p(len(spans))]
+    return out
+
+
+def title_features(base: np.ndarray, p: np.ndarray, inp: LineInput,
+                   threshold: float = 0.5) -> np.ndarray:
+    """The headline scorer's features: the stage-1 features, the line's body score, and
+    where it stands against the first body line (a headline is the short line at the head
+    of the main text) and against the URL's words."""
+    n = len(p)
+    if n == 0:
+        return np.zeros((0, len(TITLE_FEATURES)), dtype=np.float32)
+    body = np.flatnonzero(p >= threshold)
+    start = int(body[0]) if len(body) else n
+    idx = np.arange(n)
+    dist = idx - start
+    slug = re.sub(r"^[a-z]+://[^/]+", "", inp.url or "")
+    url_overlap = token_overlaps(inp.lines, np.zeros(n, dtype=bool), [slug])[:, 1]
+    chrome_between = np.zeros(n)
+    ruled = np.array([r is not None or lr is not None for r, lr in
+                      zip(inp.rules, inp.learned, strict=True)], dtype=np.float64)
+    c = np.concatenate([[0.0], np.cumsum(ruled)])
+    before = idx < start
+    chrome_between[before] = c[start] - c[idx[before] + 1]
+    extra = np.column_stack([
+        p, np.sign(dist) * np.log1p(np.abs(dist)), before.astype(np.float64),
+        np.log1p(np.maximum(start - idx, 0)), (idx == 0).astype(np.float64),
+        url_overlap, np.log1p(chrome_between),
+    ])
+    return np.column_stack([base[:, _TITLE_BASE], extra]).astype(np.float32)
+
+
+class Trees:
+    """A fitted binary gradient-boosted tree ensemble (scikit-learn's histogram trees,
+    exported by `bench/train_lines.py`): `score(X)` is the probability of class 1.
+
+    Nodes are flat arrays over all trees: feature, threshold, left, right (-1 at a leaf),
+    value; `roots` are each tree's first node. A row goes left when its feature is at
+    most the threshold.
+    """
+
+    def __init__(self, data: dict) -> None:
+        self.baseline = float(data["baseline"])
+        self.feature = np.asarray(data["feature"], dtype=np.int32)
+        self.threshold = np.asarray(data["threshold"], dtype=np.float64)
+        self.left = np.asarray(data["left"], dtype=np.int32)
+        self.right = np.asarray(data["right"], dtype=np.int32)
+        self.value = np.asarray(data["value"], dtype=np.float64)
+        self.roots = np.asarray(data["roots"], dtype=np.int32)
+        self.depth = int(data["depth"])
+
+    def raw(self, x: np.ndarray) -> np.ndarray:
+        """Each row's summed leaf values and the baseline (in C when built)."""
+        n = x.shape[0]
+        out = np.full(n, self.baseline)
+        if n == 0:
+            return out
+        if _native_lines is not None:
+            xs = np.ascontiguousarray(x, dtype=np.float64)
+            _native_lines.tree_raw(xs, xs.shape[1], self.feature, self.threshold, self.left,
+                                   self.right, self.value, self.roots, out)
+            return out
+        return self.raw_numpy(x, out)
+
+    def raw_numpy(self, x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+        """`raw` with numpy alone (the C twin's definition)."""
+        n = x.shape[0]
+        if out is None:
+            out = np.full(n, self.baseline)
+        rows = np.arange(n)
+        x64 = x.astype(np.float64, copy=False)
+        for root in self.roots.tolist():
+            node = np.full(n, root, dtype=np.int32)
+            for _ in range(self.depth):
+                left = self.left[node]
+                leaf = left < 0
+                if leaf.all():
+                    break
+                go_left = x64[rows, self.feature[node]] <= self.threshold[node]
+                node = np.where(leaf, node, np.where(go_left, left, self.right[node]))
+            out += self.value[node]
+        return out
+
+    def score(self, x: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.raw(x)))
+
+
+@dataclass(frozen=True, slots=True)
+class LineModel:
+    """The two fitted stages and what they were fitted on."""
+
+    stage1: Trees
+    stage2: Trees
+    title: Trees
+    version: str
+    features: tuple[str, ...]
+    threshold: float
+    origin: str
+
+    def body_scores(self, inp: LineInput) -> np.ndarray:
+        """Each line's probability of being article body text."""
+        base = document_features(inp)
+        if len(base) == 0:
+            return np.zeros(0)
+        p1 = self.stage1.score(base)
+        return self.stage2.score(context_features(base, p1, inp.lines))
+
+
+@lru_cache(maxsize=4)
+def load_line_model(path: Path | None = None) -> LineModel:
+    """The fitted line model (the bundled `models/lines.json` when `path` is None)."""
+    if path is None:
+        raw = resources.files("pipeline").joinpath("models/lines.json").read_text("utf-8")
+    else:
+        raw = Path(path).read_text("utf-8")
+    data = json.loads(raw)
+    if (tuple(data["features"]) != FEATURES
+            or tuple(data.get("stage2_features", ())) != STAGE2_FEATURES
+            or tuple(data.get("title_features", ())) != TITLE_FEATURES):
+        raise ValueError(
+            f"line model {data.get('version')!r} was fitted on other features than this "
+            "newsclean computes; refit it with bench/train_lines.py")
+    return LineModel(Trees(data["stage1"]), Trees(data["stage2"]), Trees(data["title"]),
+                     data["version"],
+                     tuple(data["features"]), float(data["threshold"]), data.get("origin", ""))
+
+
+@dataclass(frozen=True, slots=True)
+class LineModelConfig:
+    """How the line model judges lines.
+
+    enabled: judge lines with the model at all (off: rules and learned chrome only).
+    model_path: a fitted model file; None means the bundled `models/lines.json`.
+    threshold: a line whose body probability is under this is chrome (None: the model
+        file's own, chosen when it was fitted).
+    extracted_threshold: the same for an extractor's main text (an HTML page read with
+        trafilatura), which holds far less chrome: only a line the model is this sure of
+        is taken out. Chosen on the benchmark's dev half (see README).
+    dump_text_threshold: in a dump whose page template was found (its repeated chrome is
+        known), a whole sentence of twelve words or more that no rule or learned chrome
+        took is body unless the model's body probability is under this. Chosen on the
+        dev families of bench/dumps.py.
+    """
+
+    enabled: bool = True
+    model_path: Path | None = None
+    threshold: float | None = None
+    extracted_threshold: float = 0.1
+    dump_text_threshold: float = 0.15
+
+
+DEFAULT_LINE_MODEL_CONFIG = LineModelConfig()
+MODEL_PREFIX = "model: chrome"
+
+
+@dataclass(slots=True)
+class Verdicts:
+    """What the model said of a document's lines (None on blank lines): the probability
+    that each is body text, that each is the article's headline, and for the lines it
+    takes for chrome the reason (`model: chrome 0.97 (why)`)."""
+
+    body: list[float | None]
+    title: list[float | None]
+    chrome: list[str | None]
+
+    def pages_hold_body(self, lines: Sequence[str], starts: Sequence[int],
+                        min_lines: int = 2, min_words: int = 60) -> bool:
+        """Does every page (`starts`: where pages 2..N begin) hold body text: at least
+        `min_lines` lines the model keeps, of `min_words` words in all?"""
+        bounds = [0, *starts, len(lines)]
+        for lo, hi in zip(bounds, bounds[1:], strict=False):
+            kept = [i for i in range(lo, hi) if self.body[i] is not None
+                    and self.chrome[i] is None and (self.body[i] or 0) > 0]
+            strong = [i for i in kept if (self.body[i] or 0) >= 0.5]
+            if len(strong) < min_lines or sum(len(lines[i].split()) for i in strong) < min_words:
+                return False
+        return True
+
+    def mark(self, classes: list[tuple[str, str] | None]) -> None:
+        """Give the lines the model takes for chrome, and no rule or learned chrome has
+        taken, their `(LINE, reason)` in `classes`."""
+        for i, why in enumerate(self.chrome):
+            if why is not None and classes[i] is None:
+                classes[i] = ("line", why)
+
+
+def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
+                keys: Sequence[int | None], starts: Sequence[int], title: str | None,
+                config: LineModelConfig = DEFAULT_LINE_MODEL_CONFIG,
+                url: str | None = None, extracted: bool = False,
+                protect: frozenset[int] | set[int] = frozenset()) -> Verdicts:
+    """Judge every non-blank line of a document, page by page (`starts`: where pages 2..N
+    begin): its body and headline probabilities, and for a line the model takes for
+    chrome (no rule or learned chrome has taken it, and it is not in `protect`, a "keep"
+    rule's) the reason, `model: chrome 0.97 (why)`. `classes` is read, not changed
+    (`Verdicts.mark` does that).
+
+    Repetition is counted over the whole document (a dump repeats its page template);
+    everything else is read within the page. The model never empties a page: where it
+    finds no body at all (a title and a line or two), it takes nothing out and rules and
+    learned chrome decide.
+    """
+    model = load_line_model(config.model_path)
+    threshold = model.threshold if config.threshold is None else config.threshold
+    if extracted:
+        threshold = config.extracted_threshold
+    blank = [not t.strip() for t in lines]
+    key_counts = Counter(k for k in keys if k is not None) if keys else Counter()
+    templates = template_keys(list(lines))
+    templates = [None if b else t for t, b in zip(templates, blank, strict=True)]
+    t_counts = Counter(t for t in templates if t is not None)
+    out: list[float | None] = [None] * len(lines)
+    heads: list[float | None] = [None] * len(lines)
+    chrome: list[str | None] = [None] * len(lines)
+    bounds = [0, *starts, len(lines)]
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        at = [i for i in range(lo, hi) if not blank[i]]
+        if not at:
+            continue
+        inp = LineInput(
+            lines=[lines[i] for i in at],
+            blank_before=[i > 0 and blank[i - 1] for i in at],
+            blank_after=[i + 1 < len(blank) and blank[i + 1] for i in at],
+            rules=[c if c is not None and c[1].startswith("rule:") else None
+                   for c in (classes[i] for i in at)],
+            keys=[keys[i] if keys else None for i in at],
+            learned=[c[1] if c is not None and c[1].startswith("learned") else None
+                     for c in (classes[i] for i in at)],
+            title=title,
+            url=url,
+            extracted=extracted,
+            same_counts=[key_counts[keys[i]] if keys and keys[i] is not None else 1
+                         for i in at],
+            template_counts=[t_counts[templates[i]] if templates[i] is not None else 1
+                             for i in at],
+        )
+        base = document_features(inp)
+        p1 = model.stage1.score(base)
+        p = model.stage2.score(context_features(base, p1, inp.lines))
+        h = model.title.score(title_features(base, p1, inp))
+        texty = (base[:, _COL["words"]] >= 12) & (base[:, _COL["ends_sentence"]] > 0)
+        if starts:  # a dump: its template explains its chrome
+            floor_of = np.where(texty, min(threshold, config.dump_text_threshold), threshold)
+        else:
+            floor_of = np.full(len(at), threshold)
+        if p.max() < threshold:
+            floor_of = np.zeros(len(at))  # nothing taken out: see above
+        for k, i in enumerate(at):
+            out[i] = float(p[k])
+            heads[i] = float(h[k])
+            if p[k] < floor_of[k] and classes[i] is None and i not in protect:
+                chrome[i] = f"{MODEL_PREFIX} {1 - p[k]:.2f} ({_why(base[k])})"
+    return Verdicts(out, heads, chrome)
+
+
+def _why(row: np.ndarray) -> str:
+    """A few words on what the line looks like to the model (its telling features)."""
+    c = _COL
+    parts: list[str] = []
+    words = int(row[c["words"]])
+    if row[c["short_run"]] >= math.log1p(3):
+        parts.append(f"in a run of {round(math.expm1(row[c['short_run']]))} short lines")
+    elif words < 6:
+        parts.append("short line")
+    if row[c["same_line_count"]] > 1:
+        parts.append(f"repeats {int(row[c['same_line_count']])} times")
+    elif row[c["template_count"]] > 1:
+        parts.append(f"its template repeats {int(row[c['template_count']])} times")
+    if row[c["credit_words"]] > 0:
+        parts.append("credit or widget words")
+    if row[c["title_equal"]] > 0:
+        parts.append("the page title's words")
+    if not row[c["ends_sentence"]] and words >= 6:
+        parts.append("no sentence end")
+    dist = row[c["text_block_dist"]]
+    if dist < 0:
+        parts.append("before the main text")
+    elif dist > 0:
+        parts.append("after the main text")
+    return ", ".join(parts) if parts else "unlike body text around it"
