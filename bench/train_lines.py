@@ -21,12 +21,13 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import random
 import re
 import sys
 import time
 import zlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -58,11 +59,11 @@ class Labelled:
     """One document's lines, features and labels (1 body, 0 not, -1 unknown)."""
 
     name: str
-    group: str
+    group: str  # documents of one group (a site, a publisher) fall in one fold
     inp: LineInput
     body: np.ndarray
-    title: np.ndarray  # 1 where the line is the article's headline
-    lines_at: list[int] = field(default_factory=list)
+    title: np.ndarray  # 1 where the line is the article's headline, -1 unknown
+    kind: str = "dump"  # aeb (gold), silver, dump, plain
 
 
 def prepare(doc: RawDocument, url: str | None = None) -> tuple[LineInput, list[int]]:
@@ -135,14 +136,44 @@ def aeb_pages(root: Path) -> list[Labelled]:
         headline = _page_headline(html)
         body = label_against_body(list(inp.lines), truth[key]["articleBody"])
         title = _title_labels(list(inp.lines), body, headline)
-        out.append(Labelled(key, f"aeb:{host}", inp, body.astype(np.int8), title))
+        out.append(Labelled(key, _site(host), inp, body.astype(np.int8), title, "aeb"))
         # the same page as newsclean reads an .html file: trafilatura's main text
         docs, _ = _read_html(html, f"{key}.html", "utf-8")
         if docs:
             inp, _ = prepare(docs[0])
             body = label_against_body(list(inp.lines), truth[key]["articleBody"])
             title = np.zeros(len(body), dtype=np.int8)
-            out.append(Labelled(f"{key}.html", f"aeb:{host}", inp, body.astype(np.int8), title))
+            out.append(Labelled(f"{key}.html", _site(host), inp, body.astype(np.int8), title,
+                                "aeb"))
+    return out
+
+
+def _site(host: str) -> str:
+    return "site:" + host.lower().removeprefix("www.")
+
+
+def _norm_ws(text: str) -> str:
+    return " ".join(text.split())
+
+
+def silver_docs(root: Path, cache: Path | None = None) -> list[Labelled]:
+    """trafilatura's evaluation pages (bench/silver.py), labelled by its extraction and
+    corrected by its snippets; headlines unknown."""
+    from bench.silver import silver_pages
+
+    out = []
+    for page in silver_pages(root, cache):
+        doc = _text_document(page.text, page.name, "utf-8")
+        inp, _ = prepare(doc)
+        body = label_against_body(list(inp.lines), page.main).astype(np.int8)
+        norm = [_norm_ws(t) for t in inp.lines]
+        for snippets, value in ((page.without, 0), (page.with_, 1)):
+            for snip in map(_norm_ws, snippets):
+                for k, t in enumerate(norm):
+                    if snip and snip in t:
+                        body[k] = value
+        title = np.full(len(body), -1, dtype=np.int8)
+        out.append(Labelled(page.name, _site(page.host), inp, body, title, "silver"))
     return out
 
 
@@ -181,8 +212,8 @@ def _title_labels(lines: list[str], body: np.ndarray, headline: str | None) -> n
     return out
 
 
-def dump_docs(n: int, seed: int, families: str, per_dump: tuple[int, int] = (3, 9)
-              ) -> list[Labelled]:
+def dump_docs(n: int, seed: int, families: str, per_dump: tuple[int, int] = (3, 9),
+              short: bool = False) -> list[Labelled]:
     """Dumps built from BBC dev-half stories, labelled from their truth."""
     from ftfy import fix_text
 
@@ -194,6 +225,9 @@ def dump_docs(n: int, seed: int, families: str, per_dump: tuple[int, int] = (3, 
             "”", '"').split())
 
     stories = read_stories(half="dev")
+    if short:  # news briefs: stories cut to their first two to four paragraphs
+        rng = random.Random(seed)
+        stories = [replace(st, paragraphs=st.paragraphs[:rng.randint(2, 4)]) for st in stories]
     try:
         dumps = make_dumps(stories, n, seed=seed, per_dump=per_dump, families=families)
     except TypeError:  # an older bench/dumps.py
@@ -221,7 +255,8 @@ def dump_docs(n: int, seed: int, families: str, per_dump: tuple[int, int] = (3, 
                 body[k] = 0
             elif x in deks:
                 body[k] = -1
-        out.append(Labelled(f"{d.name}:{per_dump[0]}", f"dump:{d.publisher}", inp, body, title))
+        out.append(Labelled(f"{d.name}:{per_dump[0]}:{short}", f"dump:{d.publisher}", inp, body,
+                            title))
     return out
 
 
@@ -256,7 +291,7 @@ def plain_docs(n: int, seed: int) -> list[Labelled]:
         norm = {" ".join(x.split()): (b, t) for x, b, t in zip(lines, body, title, strict=True)}
         b = np.array([norm.get(" ".join(x.split()), (-1, 0))[0] for x in inp.lines], np.int8)
         t = np.array([norm.get(" ".join(x.split()), (-1, 0))[1] for x in inp.lines], np.int8)
-        out.append(Labelled(f"plain{k}", f"plain:{k % 10}", inp, b, t))
+        out.append(Labelled(f"plain{k}", f"plain:{k % 10}", inp, b, t, "plain"))
     return out
 
 
@@ -300,6 +335,8 @@ def stack(docs: list[Labelled]) -> tuple[np.ndarray, np.ndarray, np.ndarray, lis
     return x, y, groups, feats
 
 
+#: A silver-labelled page (bench/silver.py) weighs this much of a synthetic document.
+SILVER_WEIGHT = 0.15
 #: In the synthetic documents a body line weighs this many chrome lines: their figures ask
 #: that almost no body be lost (99.8% kept) while a little chrome may stay (1%).
 BODY_WEIGHT = 4.0
@@ -312,8 +349,10 @@ def weights_of(docs: list[Labelled], y: np.ndarray) -> np.ndarray:
     w = []
     for d in docs:
         n = max(int((d.body >= 0).sum()), 1)
-        if d.group.startswith("aeb:"):
+        if d.kind == "aeb":
             w.append(np.full(len(d.body), 200.0 / n))
+        elif d.kind == "silver":
+            w.append(np.full(len(d.body), SILVER_WEIGHT * 100.0 / n))
         else:
             w.append(np.where(d.body == 1, BODY_WEIGHT, 1.0) * 100.0 / n)
     return np.concatenate(w)
@@ -340,7 +379,8 @@ def fit_two_stage(docs: list[Labelled], folds: int = 5, seed: int = 0) -> tuple:
                          for k, f in enumerate(feats)])
     yt = np.concatenate([d.title for d in docs])
     wt = np.concatenate([np.full(len(d.title), 100.0 / max(len(d.title), 1)) for d in docs])
-    st = fit_trees(xt, yt, wt, seed)
+    tk = yt >= 0
+    st = fit_trees(xt[tk], yt[tk], wt[tk], seed)
     return s1, s2, st
 
 
@@ -380,7 +420,7 @@ def aeb_f1(docs: list[Labelled], p: np.ndarray, truth: dict, threshold: float = 
     at = 0
     for d in docs:
         n = len(d.body)
-        if d.group.startswith("aeb:") and not d.name.endswith(".html"):
+        if d.kind == "aeb" and not d.name.endswith(".html"):
             kept = [line for line, q in zip(d.inp.lines, p[at:at + n], strict=True)
                     if q >= threshold]
             rows.append(shingle_tp_fp_fn(truth[d.name]["articleBody"], "\n".join(kept)))
@@ -391,12 +431,15 @@ def aeb_f1(docs: list[Labelled], p: np.ndarray, truth: dict, threshold: float = 
 def fit_model(docs: list[Labelled], seed: int = 0, note: str = "") -> dict:
     """The two stages fitted on `docs`, as the model file's JSON object."""
     s1, s2, st = fit_two_stage(docs, seed=seed)
-    n_aeb = sum(d.group.startswith("aeb:") for d in docs)
+    n_aeb = sum(d.kind == "aeb" for d in docs)
+    n_silver = sum(d.kind == "silver" for d in docs)
     return {
         "version": time.strftime("%Y-%m-%d") + f"-s{seed}",
-        "origin": (f"bench/train_lines.py: {n_aeb} pages of the article-extraction "
-                   f"benchmark's dev half (MIT) and {len(docs) - n_aeb} bench/dumps.py dumps "
-                   f"(BBC dev half, dev publishers and layouts){note}"),
+        "origin": (f"bench/train_lines.py: {n_aeb} documents of the article-extraction "
+                   f"benchmark's dev half (MIT; plain text and trafilatura's text), {n_silver} "
+                   "trafilatura evaluation pages with silver labels (Apache-2.0), "
+                   f"{len(docs) - n_aeb - n_silver} bench/dumps.py dumps and plain "
+                   f"articles (BBC dev half, dev publishers and layouts){note}"),
         "features": list(FEATURES),
         "stage2_features": list(STAGE2_FEATURES),
         "threshold": 0.5,
@@ -432,7 +475,10 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--aeb", type=Path, required=True,
                     help="checkout of scrapinghub/article-extraction-benchmark")
-    ap.add_argument("--dumps", type=int, default=60)
+    ap.add_argument("--trafilatura", type=Path,
+                    help="checkout of adbar/trafilatura: its tests/eval pages, silver labels")
+    ap.add_argument("--silver-cache", type=Path, help="pickle of the silver pages' text")
+    ap.add_argument("--dumps", type=int, default=80)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--cv", type=int, default=0,
                     help="report line figures cross-validated over this many folds")
@@ -445,9 +491,12 @@ def main() -> None:
     t = time.perf_counter()
     docs = aeb_pages(args.aeb)
     n_aeb = len(docs)
+    if args.trafilatura:
+        docs += silver_docs(args.trafilatura, args.silver_cache)
     if args.dumps:
         docs += dump_docs(args.dumps, 101 + args.seed, "dev")
         docs += dump_docs(args.dumps, 202 + args.seed, "dev", per_dump=(1, 1))
+        docs += dump_docs(args.dumps // 2, 404 + args.seed, "dev", per_dump=(2, 6), short=True)
         docs += plain_docs(args.dumps // 2, 303 + args.seed)
     print(f"{n_aeb} benchmark pages, {len(docs) - n_aeb} dumps, "
           f"{sum(len(d.body) for d in docs)} lines ({time.perf_counter() - t:.1f} s)")

@@ -70,7 +70,7 @@ static PyObject *tree_raw(PyObject *self, PyObject *args) {
         }
         for (Py_ssize_t r = 0; r < nrows; r++) {
             const double *row = x + r * ncols;
-            double sum = 0.0;
+            double sum = out[r]; /* added tree by tree, as the numpy twin adds them */
             for (Py_ssize_t t = 0; t < ntrees; t++) {
                 int32_t node = roots[t];
                 Py_ssize_t steps = 0;
@@ -80,7 +80,7 @@ static PyObject *tree_raw(PyObject *self, PyObject *args) {
                 }
                 sum += val[node];
             }
-            out[r] += sum;
+            out[r] = sum;
         }
         Py_INCREF(Py_None);
         result = Py_None;

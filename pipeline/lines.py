@@ -773,13 +773,21 @@ class LineModelConfig:
         known), a whole sentence of twelve words or more that no rule or learned chrome
         took is body unless the model's body probability is under this. Chosen on the
         dev families of bench/dumps.py.
+    next_text_threshold: elsewhere, the same for such a sentence right next to a line the
+        model keeps (the last paragraph above a footer, the first under a byline).
+    min_lines: a page with fewer lines that no rule or learned chrome took is not judged
+        (a JSON record's few paragraphs, a two-line note): the model reads a line in its
+        context, and there is too little of it.
     """
 
     enabled: bool = True
     model_path: Path | None = None
     threshold: float | None = None
     extracted_threshold: float = 0.1
-    dump_text_threshold: float = 0.15
+    dump_text_threshold: float = 0.05
+    next_text_threshold: float = 0.3
+    min_lines: int = 8
+    gap_lines: int = 0
 
 
 DEFAULT_LINE_MODEL_CONFIG = LineModelConfig()
@@ -796,16 +804,18 @@ class Verdicts:
     title: list[float | None]
     chrome: list[str | None]
 
-    def pages_hold_body(self, lines: Sequence[str], starts: Sequence[int],
-                        min_lines: int = 2, min_words: int = 60) -> bool:
+    def pages_hold_body(self, lines: Sequence[str], classes: list[tuple[str, str] | None],
+                        starts: Sequence[int], min_lines: int = 2, min_words: int = 40
+                        ) -> bool:
         """Does every page (`starts`: where pages 2..N begin) hold body text: at least
-        `min_lines` lines the model keeps, of `min_words` words in all?"""
+        `min_lines` lines that no rule or learned chrome took and the model finds to be
+        body (or did not judge: a page too short to), of `min_words` words in all?"""
         bounds = [0, *starts, len(lines)]
         for lo, hi in zip(bounds, bounds[1:], strict=False):
-            kept = [i for i in range(lo, hi) if self.body[i] is not None
-                    and self.chrome[i] is None and (self.body[i] or 0) > 0]
-            strong = [i for i in kept if (self.body[i] or 0) >= 0.5]
-            if len(strong) < min_lines or sum(len(lines[i].split()) for i in strong) < min_words:
+            kept = [i for i in range(lo, hi) if lines[i].strip() and classes[i] is None
+                    and self.chrome[i] is None
+                    and (self.body[i] is None or self.body[i] >= 0.5)]
+            if len(kept) < min_lines or sum(len(lines[i].split()) for i in kept) < min_words:
                 return False
         return True
 
@@ -821,12 +831,14 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
                 keys: Sequence[int | None], starts: Sequence[int], title: str | None,
                 config: LineModelConfig = DEFAULT_LINE_MODEL_CONFIG,
                 url: str | None = None, extracted: bool = False,
-                protect: frozenset[int] | set[int] = frozenset()) -> Verdicts:
+                protect: frozenset[int] | set[int] = frozenset(),
+                also_starts: Sequence[int] = ()) -> Verdicts:
     """Judge every non-blank line of a document, page by page (`starts`: where pages 2..N
     begin): its body and headline probabilities, and for a line the model takes for
     chrome (no rule or learned chrome has taken it, and it is not in `protect`, a "keep"
     rule's) the reason, `model: chrome 0.97 (why)`. `classes` is read, not changed
-    (`Verdicts.mark` does that).
+    (`Verdicts.mark` does that). `also_starts`: more page starts (a paywall's page-start
+    line), read as pages without being a dump's template.
 
     Repetition is counted over the whole document (a dump repeats its page template);
     everything else is read within the page. The model never empties a page: where it
@@ -845,15 +857,20 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
     out: list[float | None] = [None] * len(lines)
     heads: list[float | None] = [None] * len(lines)
     chrome: list[str | None] = [None] * len(lines)
-    bounds = [0, *starts, len(lines)]
+    bounds = sorted({0, *starts, *also_starts, len(lines)})
+    tight = _tight(blank)
     for lo, hi in zip(bounds, bounds[1:], strict=False):
-        at = [i for i in range(lo, hi) if not blank[i]]
-        if not at:
+        groups = _paragraph_groups(lines, blank, classes, lo, hi, tight)
+        if not groups:
             continue
+        if sum(1 for g in groups if classes[g[0]] is None) < config.min_lines:
+            continue  # too few lines to read in context: rules and learned chrome decide
+        at = [g[0] for g in groups]
+        text = {g[0]: " ".join(lines[i].strip() for i in g) for g in groups if len(g) > 1}
         inp = LineInput(
-            lines=[lines[i] for i in at],
+            lines=[text.get(i, lines[i]) for i in at],
             blank_before=[i > 0 and blank[i - 1] for i in at],
-            blank_after=[i + 1 < len(blank) and blank[i + 1] for i in at],
+            blank_after=[g[-1] + 1 < len(blank) and blank[g[-1] + 1] for g in groups],
             rules=[c if c is not None and c[1].startswith("rule:") else None
                    for c in (classes[i] for i in at)],
             keys=[keys[i] if keys else None for i in at],
@@ -870,20 +887,93 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
         base = document_features(inp)
         p1 = model.stage1.score(base)
         p = model.stage2.score(context_features(base, p1, inp.lines))
-        h = model.title.score(title_features(base, p1, inp))
-        texty = (base[:, _COL["words"]] >= 12) & (base[:, _COL["ends_sentence"]] > 0)
+        # the headline scorer reads only the lines that can be a headline: not body,
+        # before the page's first body line
+        h = np.zeros(len(at))
+        first = np.flatnonzero(p1 >= 0.5)
+        cand = np.flatnonzero(p1[: first[0] if len(first) else len(at)] < 0.5)
+        if len(cand):
+            h[cand] = model.title.score(title_features(base, p1, inp)[cand])
+        texty = (base[:, _COL["words"]] >= 8) & (base[:, _COL["ends_sentence"]] > 0)
         if starts:  # a dump: its template explains its chrome
             floor_of = np.where(texty, min(threshold, config.dump_text_threshold), threshold)
         else:
-            floor_of = np.full(len(at), threshold)
+            # a whole sentence right next to a line the model keeps goes on with it
+            # unless the model is fairly sure of it
+            kept = p >= threshold
+            near = _shift(kept.astype(np.float64), 1, 0.0) + _shift(kept.astype(np.float64),
+                                                                     -1, 0.0)
+            floor_of = np.where(texty & (near > 0), min(threshold, config.next_text_threshold),
+                                threshold)
         if p.max() < threshold:
             floor_of = np.zeros(len(at))  # nothing taken out: see above
-        for k, i in enumerate(at):
-            out[i] = float(p[k])
-            heads[i] = float(h[k])
-            if p[k] < floor_of[k] and classes[i] is None and i not in protect:
-                chrome[i] = f"{MODEL_PREFIX} {1 - p[k]:.2f} ({_why(base[k])})"
+        if config.gap_lines:
+            floor_of = _fill_gaps(p, floor_of, base, config.gap_lines)
+        for k, g in enumerate(groups):
+            why = None
+            if p[k] < floor_of[k] and classes[g[0]] is None and not protect.intersection(g):
+                why = f"{MODEL_PREFIX} {1 - p[k]:.2f} ({_why(base[k])})"
+            for i in g:
+                out[i] = float(p[k])
+                heads[i] = float(h[k]) if i == g[0] else 0.0
+                chrome[i] = why
     return Verdicts(out, heads, chrome)
+
+
+_CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
+
+
+def _fill_gaps(p: np.ndarray, floor_of: np.ndarray, base: np.ndarray, most: int
+               ) -> np.ndarray:
+    """Lines in a gap of at most `most` lines between two lines the model keeps, that
+    repeat nowhere in the file and no rule took, stay with the text around them (a table
+    of fixtures, a venue and a kick-off time inside a match report): their floor is 0."""
+    kept = p >= floor_of
+    out = floor_of.copy()
+    idx = np.flatnonzero(kept)
+    solo = ((base[:, _COL["same_line_count"]] <= 1) & (base[:, _COL["template_count"]] <= 1)
+            & (base[:, _COL["rule_line"]] == 0) & (base[:, _COL["rule_boundary"]] == 0)
+            & (base[:, _COL["rule_block"]] == 0) & (base[:, _COL["learned_repeat"]] == 0)
+            & (base[:, _COL["learned_profile"]] == 0))
+    for a, b in zip(idx, idx[1:], strict=False):
+        if 1 < b - a <= most + 1 and solo[a + 1:b].all():
+            out[a + 1:b] = 0.0
+    return out
+
+
+def _tight(blank: Sequence[bool]) -> bool:
+    """No blank lines between a document's text lines: one paragraph per line."""
+    text = [i for i, b in enumerate(blank) if not b]
+    if len(text) < 3:
+        return False
+    return (text[-1] - text[0] + 1) - len(text) <= 0.05 * len(text)
+
+
+def _paragraph_groups(lines: Sequence[str], blank: Sequence[bool],
+                      classes: list[tuple[str, str] | None], lo: int, hi: int, tight: bool
+                      ) -> list[list[int]]:
+    """The non-blank lines of lines[lo:hi] as the paragraphs split makes of them
+    (`split._paragraphs`): a hard-wrapped line (40+ characters, no sentence end) goes on
+    on the next line of its block when that starts in lower case, or with a digit after a
+    lower-case end; never in a tight document (one paragraph a line) or across a line a
+    rule or learned chrome took. The model judges a paragraph once."""
+    groups: list[list[int]] = []
+    prev = -2
+    for i in range(lo, hi):
+        if blank[i]:
+            continue
+        text = lines[i].strip()
+        if (groups and not tight and i == prev + 1 and classes[i] is None
+                and classes[prev] is None):
+            head = lines[prev].strip()
+            if len(head) >= 40 and _CONTINUES.search(head) and (
+                    text[:1].islower() or text[:1].isdigit() and head[-1:].islower()):
+                groups[-1].append(i)
+                prev = i
+                continue
+        groups.append([i])
+        prev = i
+    return groups
 
 
 def _why(row: np.ndarray) -> str:

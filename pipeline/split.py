@@ -202,7 +202,7 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
     if config.lines.enabled:
         verdicts = judge_pages(doc.lines, classes, keys, starts, doc.title, config.lines,
                                doc.url, doc.extracted, protect)
-        if starts and not verdicts.pages_hold_body(doc.lines, starts):
+        if starts and not verdicts.pages_hold_body(doc.lines, classes, starts):
             # a repeated block (a menu at top and bottom, a table) looked like a page
             # template, but a "page" it makes holds no article: one page after all
             starts = []
@@ -217,7 +217,9 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
         page = doc if (lo, hi) == (0, len(doc.lines)) else _page(doc, lo, hi)
         page_classes = classes[lo:hi]
         page_heads = heads[lo:hi] if heads is not None else None
-        for seg in _segments(page, page_classes):
+        for k, seg in enumerate(_segments(page, page_classes)):
+            if k > 0 and heads is not None:
+                _keep_if_emptied(seg, page_classes)
             art = _build_article(page, seg, page_classes, leaked, config, tight, page_heads)
             if art is not None:
                 art.ordinal = (doc.ordinal * 10_000 + len(articles) if doc.ordinal
@@ -229,6 +231,18 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
     if articles and doc.removed:
         articles[0].removed[:0] = doc.removed
     return articles
+
+
+def _keep_if_emptied(seg: _Segment, classes: list[tuple[str, str] | None]) -> None:
+    """A page that a paywall's page start opens is an article: when the line model took
+    every line of it, it takes none (rules and learned chrome decide there), as it never
+    empties a page of its own (`lines.judge_pages`)."""
+    if any(classes[i] is None for i, _ in seg.lines):
+        return
+    for i, _ in seg.lines:
+        cls = classes[i]
+        if cls is not None and cls[1].startswith(MODEL_PREFIX):
+            classes[i] = None
 
 
 def _untitle_sentences(articles: list[Article]) -> None:
@@ -587,9 +601,14 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
     if seg.forced_title is None and not doc.title and heads is not None:
         headline = _model_headline(seg, classes, heads) or _leading_headline(seg, classes)
     lines = []
+    title_norm = normalize_line(doc.title) if doc.title else None
     for entry in seg.lines:
         if headline is not None and entry[0] == headline[0]:
             title, title_at = _headline_text(entry[1], leaked), entry[0]
+            continue
+        if title_norm is not None and classes[entry[0]] is not None and classes[entry[0]][
+                1].startswith(MODEL_PREFIX) and normalize_line(entry[1]) == title_norm:
+            removed.append(Removal(entry[1], "title repeated in body", "split"))
             continue
         cls = classes[entry[0]]
         if cls is not None and cls[1].startswith(("learned", MODEL_PREFIX)):
@@ -623,7 +642,7 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
             lines.remove(content[0])
             content = content[1:]
     elif len(content) > 1 and looks_like_title(content[0][1], config) and (
-            heads is None or content[0][0] == _first_line(seg)):
+            heads is None or content[0][0] == _first_line(seg, classes)):
         title = _collapse(content[0][1])
         title_at = content[0][0]
         lines.remove(content[0])
@@ -753,8 +772,13 @@ def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]
     return None
 
 
-def _first_line(seg: _Segment) -> int:
-    return seg.lines[0][0] if seg.lines else -1
+def _first_line(seg: _Segment, classes: list[tuple[str, str] | None]) -> int:
+    """The segment's first line that no rule or learned chrome took (-1: none)."""
+    for i, _ in seg.lines:
+        cls = classes[i]
+        if cls is None or cls[1].startswith(MODEL_PREFIX):
+            return i
+    return -1
 
 
 def _model_dek(lines: list[tuple[int, str]], content: list[tuple[int, str]],
