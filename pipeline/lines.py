@@ -28,7 +28,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -803,18 +803,25 @@ class Verdicts:
     body: list[float | None]
     title: list[float | None]
     chrome: list[str | None]
+    no_body: set[int] = field(default_factory=set)  # lines of pages it found no body in
 
     def pages_hold_body(self, lines: Sequence[str], classes: list[tuple[str, str] | None],
-                        starts: Sequence[int], min_lines: int = 2, min_words: int = 40
+                        starts: Sequence[int], min_lines: int = 2, min_words: int = 80
                         ) -> bool:
-        """Does every page (`starts`: where pages 2..N begin) hold body text: at least
+        """Does every page (`starts`: where pages 2..N begin) hold an article: at least
         `min_lines` lines that no rule or learned chrome took and the model finds to be
-        body (or did not judge: a page too short to), of `min_words` words in all?"""
+        body, of `min_words` words in all? (A page too short for the model to judge needs
+        one such line of twenty words.)"""
         bounds = [0, *starts, len(lines)]
         for lo, hi in zip(bounds, bounds[1:], strict=False):
-            kept = [i for i in range(lo, hi) if lines[i].strip() and classes[i] is None
-                    and self.chrome[i] is None
-                    and (self.body[i] is None or self.body[i] >= 0.5)]
+            free = [i for i in range(lo, hi) if lines[i].strip() and classes[i] is None]
+            if free and all(self.body[i] is None for i in free):
+                if sum(len(lines[i].split()) for i in free) < 20:
+                    return False
+                continue
+            if any(i in self.no_body for i in free):
+                return False
+            kept = [i for i in free if self.chrome[i] is None and self.body[i] is not None]
             if len(kept) < min_lines or sum(len(lines[i].split()) for i in kept) < min_words:
                 return False
         return True
@@ -857,6 +864,7 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
     out: list[float | None] = [None] * len(lines)
     heads: list[float | None] = [None] * len(lines)
     chrome: list[str | None] = [None] * len(lines)
+    no_body: set[int] = set()
     bounds = sorted({0, *starts, *also_starts, len(lines)})
     tight = _tight(blank)
     for lo, hi in zip(bounds, bounds[1:], strict=False):
@@ -907,6 +915,7 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
                                 threshold)
         if p.max() < threshold:
             floor_of = np.zeros(len(at))  # nothing taken out: see above
+            no_body.update(i for g in groups for i in g)
         if config.gap_lines:
             floor_of = _fill_gaps(p, floor_of, base, config.gap_lines)
         for k, g in enumerate(groups):
@@ -917,7 +926,7 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
                 out[i] = float(p[k])
                 heads[i] = float(h[k]) if i == g[0] else 0.0
                 chrome[i] = why
-    return Verdicts(out, heads, chrome)
+    return Verdicts(out, heads, chrome, no_body)
 
 
 _CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
