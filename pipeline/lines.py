@@ -787,7 +787,6 @@ class LineModelConfig:
     dump_text_threshold: float = 0.05
     next_text_threshold: float = 0.3
     min_lines: int = 8
-    gap_lines: int = 0
 
 
 DEFAULT_LINE_MODEL_CONFIG = LineModelConfig()
@@ -916,8 +915,6 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
         if p.max() < threshold:
             floor_of = np.zeros(len(at))  # nothing taken out: see above
             no_body.update(i for g in groups for i in g)
-        if config.gap_lines:
-            floor_of = _fill_gaps(p, floor_of, base, config.gap_lines)
         for k, g in enumerate(groups):
             why = None
             if p[k] < floor_of[k] and classes[g[0]] is None and not protect.intersection(g):
@@ -930,24 +927,6 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
 
 
 _CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
-
-
-def _fill_gaps(p: np.ndarray, floor_of: np.ndarray, base: np.ndarray, most: int
-               ) -> np.ndarray:
-    """Lines in a gap of at most `most` lines between two lines the model keeps, that
-    repeat nowhere in the file and no rule took, stay with the text around them (a table
-    of fixtures, a venue and a kick-off time inside a match report): their floor is 0."""
-    kept = p >= floor_of
-    out = floor_of.copy()
-    idx = np.flatnonzero(kept)
-    solo = ((base[:, _COL["same_line_count"]] <= 1) & (base[:, _COL["template_count"]] <= 1)
-            & (base[:, _COL["rule_line"]] == 0) & (base[:, _COL["rule_boundary"]] == 0)
-            & (base[:, _COL["rule_block"]] == 0) & (base[:, _COL["learned_repeat"]] == 0)
-            & (base[:, _COL["learned_profile"]] == 0))
-    for a, b in zip(idx, idx[1:], strict=False):
-        if 1 < b - a <= most + 1 and solo[a + 1:b].all():
-            out[a + 1:b] = 0.0
-    return out
 
 
 def _tight(blank: Sequence[bool]) -> bool:
