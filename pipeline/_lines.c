@@ -656,15 +656,103 @@ static uint64_t hash_str(PyObject *s) {
     return h ? h : 1;
 }
 
-/* token_overlaps(lines, mask, refs, stop, out): per line, with t its token set and c its
- * content-word set (lines.token_overlaps_py defines them): column 0, the share of c found
- * in the content words of the other masked lines (a line's own words count once, and
- * not for itself); then per ref text R (tokens T, content words C): |t & T| / |t|,
- * |t & T| / |T|, |c & C| / |c| (0 where a set is empty). out: float64, row-major. */
+/* A document's tokens, made once and read by several token_overlaps calls. */
+typedef struct {
+    Py_ssize_t n;
+    Py_ssize_t *start; /* n + 1: line r's tokens are start[r] .. start[r + 1] - 1 */
+    uint64_t *hashes;
+    char *content;
+} Tok;
+
+static void tok_free(Tok *t) {
+    if (!t) return;
+    PyMem_Free(t->start);
+    PyMem_Free(t->hashes);
+    PyMem_Free(t->content);
+    PyMem_Free(t);
+}
+
+static void tok_capsule_free(PyObject *cap) {
+    tok_free(PyCapsule_GetPointer(cap, "newsclean.tokens"));
+}
+
+static int stop_set(PyObject *stopwords, HSet *stop) {
+    if (!PyTuple_Check(stopwords)) {
+        PyErr_SetString(PyExc_TypeError, "stop words must be a tuple of str");
+        return -1;
+    }
+    if (hset_init(stop, PyTuple_GET_SIZE(stopwords)) < 0) return -1;
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(stopwords); k++) {
+        PyObject *w = PyTuple_GET_ITEM(stopwords, k);
+        if (!PyUnicode_Check(w)) {
+            PyErr_SetString(PyExc_TypeError, "stop words must be str");
+            return -1;
+        }
+        hset_slot(stop, hash_str(w), 1);
+    }
+    return 0;
+}
+
+static Tok *tokenize_lines(PyObject *lines, HSet *stop) {
+    if (!PyList_Check(lines)) {
+        PyErr_SetString(PyExc_TypeError, "tokens need a list of str");
+        return NULL;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(lines), total = 0;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        PyObject *t = PyList_GET_ITEM(lines, r);
+        if (!PyUnicode_Check(t)) {
+            PyErr_SetString(PyExc_TypeError, "tokens need a list of str");
+            return NULL;
+        }
+        total += PyUnicode_GET_LENGTH(t);
+    }
+    Tok *tok = PyMem_Calloc(1, sizeof(Tok));
+    if (!tok) return (Tok *)PyErr_NoMemory();
+    tok->n = n;
+    tok->start = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    tok->hashes = PyMem_Malloc((total + 1) * sizeof(uint64_t));
+    tok->content = PyMem_Malloc(total + 1);
+    if (!tok->start || !tok->hashes || !tok->content) {
+        tok_free(tok);
+        return (Tok *)PyErr_NoMemory();
+    }
+    Py_ssize_t at = 0;
+    for (Py_ssize_t r = 0; r < n; r++) {
+        PyObject *t = PyList_GET_ITEM(lines, r);
+        tok->start[r] = at;
+        at += tokens_of(PyUnicode_KIND(t), PyUnicode_DATA(t), 0, PyUnicode_GET_LENGTH(t), stop,
+                        tok->hashes + at, tok->content + at);
+    }
+    tok->start[n] = at;
+    return tok;
+}
+
+/* tokenize(lines, stop) -> capsule: the lines' tokens, for token_overlaps. */
+static PyObject *tokenize(PyObject *self, PyObject *args) {
+    PyObject *lines, *stopwords;
+    if (!PyArg_ParseTuple(args, "OO", &lines, &stopwords)) return NULL;
+    HSet stop = {0};
+    Tok *tok = NULL;
+    PyObject *cap = NULL;
+    if (stop_set(stopwords, &stop) == 0 && (tok = tokenize_lines(lines, &stop)) != NULL) {
+        cap = PyCapsule_New(tok, "newsclean.tokens", tok_capsule_free);
+        if (!cap) tok_free(tok);
+    }
+    hset_free(&stop);
+    return cap;
+}
+
+/* token_overlaps(tokens, mask, refs, stop, out): per line, with t its token set and c
+ * its content-word set (lines.token_overlaps defines them; `tokens` is the capsule of
+ * tokenize or the list of lines itself): column 0, the share of c found in the content
+ * words of the other masked lines (a line's own words count once, and not for itself);
+ * then per ref text R (tokens T, content words C): |t & T| / |t|, |t & T| / |T|,
+ * |c & C| / |c| (0 where a set is empty). out: float64, row-major. */
 static PyObject *token_overlaps(PyObject *self, PyObject *args) {
-    PyObject *lines, *mask, *refs, *stopwords, *oout;
-    if (!PyArg_ParseTuple(args, "O!OO!O!O", &PyList_Type, &lines, &mask, &PyList_Type, &refs,
-                          &PyTuple_Type, &stopwords, &oout))
+    PyObject *src, *mask, *refs, *stopwords, *oout;
+    if (!PyArg_ParseTuple(args, "OOO!O!O", &src, &mask, &PyList_Type, &refs, &PyTuple_Type,
+                          &stopwords, &oout))
         return NULL;
     Py_buffer bmask, bout;
     if (PyObject_GetBuffer(mask, &bmask, PyBUF_C_CONTIGUOUS) < 0) return NULL;
@@ -672,53 +760,48 @@ static PyObject *token_overlaps(PyObject *self, PyObject *args) {
         PyBuffer_Release(&bmask);
         return NULL;
     }
-    Py_ssize_t n = PyList_GET_SIZE(lines), nref = PyList_GET_SIZE(refs);
+    Py_ssize_t nref = PyList_GET_SIZE(refs);
     Py_ssize_t ncol = 1 + 3 * nref;
     PyObject *result = NULL;
     HSet stop = {0}, pool = {0}, seen = {0};
     HSet *rt = NULL, *rc = NULL;
     Py_ssize_t *rt_n = NULL, *rc_n = NULL;
-    uint64_t *hashes = NULL;
-    char *content = NULL;
-    Py_ssize_t *start = NULL;
+    uint64_t *rhash = NULL;
+    char *rcont = NULL;
+    Tok *own = NULL, *tok = NULL;
+    if (stop_set(stopwords, &stop) < 0) goto done;
+    if (PyCapsule_CheckExact(src)) {
+        tok = PyCapsule_GetPointer(src, "newsclean.tokens");
+        if (!tok) goto done;
+    } else {
+        own = tok = tokenize_lines(src, &stop);
+        if (!tok) goto done;
+    }
+    Py_ssize_t n = tok->n;
     if (bmask.len != n || bout.len / 8 != n * ncol) {
         PyErr_SetString(PyExc_ValueError, "token_overlaps: mask or out do not fit the lines");
         goto done;
     }
-    Py_ssize_t total = 0;
-    for (Py_ssize_t r = 0; r < n; r++) {
-        PyObject *t = PyList_GET_ITEM(lines, r);
-        if (!PyUnicode_Check(t)) {
-            PyErr_SetString(PyExc_TypeError, "token_overlaps needs a list of str");
-            goto done;
-        }
-        total += PyUnicode_GET_LENGTH(t);
+    if (nref > 64) {
+        PyErr_SetString(PyExc_ValueError, "token_overlaps: at most 64 refs");
+        goto done;
     }
+    Py_ssize_t longest = 0;
     for (Py_ssize_t k = 0; k < nref; k++) {
         PyObject *t = PyList_GET_ITEM(refs, k);
         if (!PyUnicode_Check(t)) {
             PyErr_SetString(PyExc_TypeError, "token_overlaps: refs must be str");
             goto done;
         }
-        if (PyUnicode_GET_LENGTH(t) > total) total = PyUnicode_GET_LENGTH(t);
+        if (PyUnicode_GET_LENGTH(t) > longest) longest = PyUnicode_GET_LENGTH(t);
     }
-    if (hset_init(&stop, PyTuple_GET_SIZE(stopwords)) < 0) goto done;
-    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(stopwords); k++) {
-        PyObject *w = PyTuple_GET_ITEM(stopwords, k);
-        if (!PyUnicode_Check(w)) {
-            PyErr_SetString(PyExc_TypeError, "token_overlaps: stop words must be str");
-            goto done;
-        }
-        hset_slot(&stop, hash_str(w), 1);
-    }
-    hashes = PyMem_Malloc((total + 1) * sizeof(uint64_t));
-    content = PyMem_Malloc(total + 1);
-    start = PyMem_Malloc((n + 1) * sizeof(Py_ssize_t));
+    rhash = PyMem_Malloc((longest + 1) * sizeof(uint64_t));
+    rcont = PyMem_Malloc(longest + 1);
     rt = PyMem_Calloc(nref + 1, sizeof(HSet));
     rc = PyMem_Calloc(nref + 1, sizeof(HSet));
     rt_n = PyMem_Calloc(nref + 1, sizeof(Py_ssize_t));
     rc_n = PyMem_Calloc(nref + 1, sizeof(Py_ssize_t));
-    if (!hashes || !content || !start || !rt || !rc || !rt_n || !rc_n) {
+    if (!rhash || !rcont || !rt || !rc || !rt_n || !rc_n) {
         PyErr_NoMemory();
         goto done;
     }
@@ -726,31 +809,22 @@ static PyObject *token_overlaps(PyObject *self, PyObject *args) {
     for (Py_ssize_t k = 0; k < nref; k++) {
         PyObject *t = PyList_GET_ITEM(refs, k);
         Py_ssize_t m = tokens_of(PyUnicode_KIND(t), PyUnicode_DATA(t), 0,
-                                 PyUnicode_GET_LENGTH(t), &stop, hashes, content);
+                                 PyUnicode_GET_LENGTH(t), &stop, rhash, rcont);
         if (hset_init(&rt[k], m) < 0 || hset_init(&rc[k], m) < 0) goto done;
         for (Py_ssize_t j = 0; j < m; j++) {
-            Py_ssize_t sl = hset_slot(&rt[k], hashes[j], 1);
+            Py_ssize_t sl = hset_slot(&rt[k], rhash[j], 1);
             if (!rt[k].counts[sl]++) rt_n[k]++;
-            if (content[j]) {
-                sl = hset_slot(&rc[k], hashes[j], 1);
+            if (rcont[j]) {
+                sl = hset_slot(&rc[k], rhash[j], 1);
                 if (!rc[k].counts[sl]++) rc_n[k]++;
             }
         }
     }
-    /* every line's tokens, and the pool of the masked lines' content words */
-    Py_ssize_t at = 0;
-    for (Py_ssize_t r = 0; r < n; r++) {
-        PyObject *t = PyList_GET_ITEM(lines, r);
-        start[r] = at;
-        at += tokens_of(PyUnicode_KIND(t), PyUnicode_DATA(t), 0, PyUnicode_GET_LENGTH(t), &stop,
-                        hashes + at, content + at);
-    }
-    start[n] = at;
+    const Py_ssize_t *start = tok->start;
+    const uint64_t *hashes = tok->hashes;
+    const char *content = tok->content;
+    Py_ssize_t at = start[n];
     if (hset_init(&pool, at) < 0 || hset_init(&seen, at) < 0) goto done;
-    if (nref > 64) {
-        PyErr_SetString(PyExc_ValueError, "token_overlaps: at most 64 refs");
-        goto done;
-    }
     const unsigned char *m = bmask.buf;
     /* `seen` stamps each token with the number (+1) of the last line it was met in, so
      * that a line's repeated words count once */
@@ -802,12 +876,12 @@ done:
     PyMem_Free(rc);
     PyMem_Free(rt_n);
     PyMem_Free(rc_n);
+    PyMem_Free(rhash);
+    PyMem_Free(rcont);
     hset_free(&stop);
     hset_free(&pool);
     hset_free(&seen);
-    PyMem_Free(hashes);
-    PyMem_Free(content);
-    PyMem_Free(start);
+    tok_free(own);
     PyBuffer_Release(&bmask);
     PyBuffer_Release(&bout);
     return result;
@@ -815,7 +889,8 @@ done:
 
 static PyMethodDef methods[] = {
     {"token_overlaps", token_overlaps, METH_VARARGS,
-     "token_overlaps(lines, mask, refs, stop, out) -> None"},
+     "token_overlaps(lines_or_tokens, mask, refs, stop, out) -> None"},
+    {"tokenize", tokenize, METH_VARARGS, "tokenize(lines, stop) -> capsule"},
     {"tree_raw", tree_raw, METH_VARARGS,
      "tree_raw(x, ncols, feature, threshold, left, right, value, roots, out) -> None"},
     {"line_shape", line_shape, METH_VARARGS, "line_shape(lines, flags, out) -> None"},

@@ -333,6 +333,15 @@ def shape_matrix(lines: Sequence[str]) -> np.ndarray:
 
 
 def _rule_row(rule: tuple[str, str] | None, learned: str | None) -> list[float]:
+    kind = None if learned is None else int("profile" in learned or "chrome" in learned)
+    return _rule_row_of(rule, kind)
+
+
+@lru_cache(maxsize=1024)
+def _rule_row_of(rule: tuple[str, str] | None, learned: int | None) -> list[float]:
+    """The rule features of a rule verdict and a learned-chrome kind (0: repeats in the
+    file, 1: the publisher's profile); a line's verdicts recur, so they are remembered.
+    (Callers copy the row into an array and never change it.)"""
     row = [0.0] * (3 + len(RULE_GROUPS) + 2)
     if rule is not None:
         kind, reason = rule
@@ -348,7 +357,7 @@ def _rule_row(rule: tuple[str, str] | None, learned: str | None) -> list[float]:
                 row[3 + g] = 1.0
                 break
     if learned is not None:
-        row[3 + len(RULE_GROUPS) + ("profile" in learned or "chrome" in learned)] = 1.0
+        row[3 + len(RULE_GROUPS) + learned] = 1.0
     return row
 
 
@@ -363,7 +372,24 @@ def _content(tokens: set[str]) -> set[str]:
 _STOP_TUPLE = tuple(sorted(_STOP))
 
 
-def token_overlaps(lines: Sequence[str], mask: np.ndarray, refs: Sequence[str]) -> np.ndarray:
+class Tokens:
+    """A document's lines tokenised once for several `token_overlaps` calls (the C
+    extension's tokens, or the Python twin's sets)."""
+
+    __slots__ = ("lines", "native", "sets")
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = lines if isinstance(lines, list) else list(lines)
+        self.native = None
+        self.sets: list[set[str]] | None = None
+        if _native_lines is not None:
+            self.native = _native_lines.tokenize(self.lines, _STOP_TUPLE)
+        else:
+            self.sets = [set(_tokens(t)) for t in self.lines]
+
+
+def token_overlaps(lines: Sequence[str] | Tokens, mask: np.ndarray, refs: Sequence[str]
+                   ) -> np.ndarray:
     """Word overlaps of each line, an (n, 1 + 3 * len(refs)) array (in C when built).
 
     A line's tokens t are its runs of letters and digits (ASCII letters lowered), its
@@ -377,16 +403,24 @@ def token_overlaps(lines: Sequence[str], mask: np.ndarray, refs: Sequence[str]) 
     ...                np.array([True, True]), ["bridge"]).round(2).tolist()
     [[0.33, 0.33, 1.0, 0.33], [0.33, 0.33, 1.0, 0.33]]
     """
-    n = len(lines)
+    tokens = lines if isinstance(lines, Tokens) else None
+    n = len(tokens.lines) if tokens is not None else len(lines)
     out = np.zeros((n, 1 + 3 * len(refs)), dtype=np.float64)
     if n == 0:
         return out
     m = np.ascontiguousarray(mask, dtype=np.uint8)
     if _native_lines is not None:
-        _native_lines.token_overlaps(lines if isinstance(lines, list) else list(lines), m,
-                                     list(refs), _STOP_TUPLE, out)
+        if tokens is not None and tokens.native is not None:
+            src = tokens.native
+        else:
+            src = tokens.lines if tokens is not None else list(lines)  # type: ignore[arg-type]
+        _native_lines.token_overlaps(src, m, list(refs), _STOP_TUPLE, out)
         return out
-    toks = [set(_tokens(t)) for t in lines]
+    if tokens is not None and tokens.sets is not None:
+        toks = tokens.sets
+    else:
+        src_lines = tokens.lines if tokens is not None else lines
+        toks = [set(_tokens(t)) for t in src_lines]  # type: ignore[union-attr]
     content = [_content(t) for t in toks]
     pool: Counter[str] = Counter()
     for c, keep in zip(content, m.tolist(), strict=True):
@@ -409,8 +443,9 @@ def _overlap(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a) if a and b else 0.0
 
 
-def document_features(inp: LineInput) -> np.ndarray:
-    """Stage-1 features of one document's lines: an (n_lines, len(FEATURES)) array."""
+def document_features(inp: LineInput, tokens: Tokens | None = None) -> np.ndarray:
+    """Stage-1 features of one document's lines: an (n_lines, len(FEATURES)) array.
+    `tokens`: the lines already tokenised (`Tokens(inp.lines)`), to share with stage 2."""
     lines = inp.lines
     n = len(lines)
     if n == 0:
@@ -439,7 +474,8 @@ def document_features(inp: LineInput) -> np.ndarray:
     # text uses (a teaser of another story, an ad or a comment shares few of the
     # article's words)
     texty = (shape[:, _COL["words"]] >= 12) & (shape[:, _COL["ends_sentence"]] > 0)
-    ov = token_overlaps(lines, texty, [lines[0], inp.title or ""])
+    ov = token_overlaps(tokens if tokens is not None else lines, texty,
+                        [lines[0], inp.title or ""])
     not_first = np.arange(n) > 0
     title_overlap = np.where(not_first, ov[:, 1], 0.0)
     title_equal = (not_first & (ov[:, 1] == 1.0) & (ov[:, 2] >= 0.5)).astype(np.float64)
@@ -510,17 +546,7 @@ def _place_features(shape: np.ndarray, extracted: bool = False) -> np.ndarray:
     position = np.arange(n) / max(n - 1, 1)
     before = (np.cumsum(chars) - chars) / max(chars.sum(), 1.0)
     short = words < 6
-    run = np.zeros(n)
-    k = 0
-    while k < n:  # length of the run of short lines each line stands in
-        if short[k]:
-            j = k
-            while j < n and short[j]:
-                j += 1
-            run[k:j] = j - k
-            k = j
-        else:
-            k += 1
+    run = _run_lengths(short)  # the run of short lines each line stands in
     texty = ((words >= 12) & (ends > 0)).astype(np.float64)
     texty_before = np.cumsum(texty) - texty
     total = max(texty.sum(), 1.0)
@@ -550,20 +576,43 @@ def _text_block(weights: np.ndarray, gap_cost: float = 8.0) -> tuple[np.ndarray,
 
 
 def _max_subarray(score: np.ndarray) -> tuple[int, int]:
-    best, best_lo, best_hi = -math.inf, 0, -1
-    cur, cur_lo = 0.0, 0
-    for i, s in enumerate(score.tolist()):
-        if cur <= 0:
-            cur, cur_lo = s, i
-        else:
-            cur += s
-        if cur > best:
-            best, best_lo, best_hi = cur, cur_lo, i
-    return best_lo, best_hi
+    """The first run lo..hi (inclusive) of largest sum, its start the latest one that
+    reaches it: Kadane's scan, done with prefix sums.
+
+    >>> _max_subarray(np.array([-1.0, 2.0, 3.0, -9.0, 4.0]))
+    (1, 2)
+    """
+    if len(score) == 0:
+        return 0, -1
+    prefix = np.concatenate([[0.0], np.cumsum(score)])
+    low = np.minimum.accumulate(prefix[:-1])
+    hi = int(np.argmax(prefix[1:] - low))
+    # the start: the last place at or before hi where the prefix sum is at its minimum
+    lo = int(hi - np.argmax(prefix[hi::-1] == low[hi]))
+    return lo, hi
+
+
+def _run_lengths(flags: np.ndarray) -> np.ndarray:
+    """For each position, the length of the run of True it stands in (0 where False).
+
+    >>> _run_lengths(np.array([True, True, False, True])).tolist()
+    [2.0, 2.0, 0.0, 1.0]
+    """
+    n = len(flags)
+    out = np.zeros(n)
+    if n == 0 or not flags.any():
+        return out
+    f = flags.astype(np.int8)
+    edges = np.diff(np.concatenate([[0], f, [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    lengths = (ends - starts).astype(np.float64)
+    ids = np.cumsum(edges[:-1] == 1) - 1
+    out[flags] = lengths[ids[flags]]
+    return out
 
 
 def context_features(base: np.ndarray, p1: np.ndarray,
-                     lines: Sequence[str] | None = None) -> np.ndarray:
+                     lines: Sequence[str] | Tokens | None = None) -> np.ndarray:
     """Stage-2 features: the stage-1 features and the stage-1 scores around each line.
     `lines` (the document's lines) give the cohesion with the likely body."""
     n = len(p1)
@@ -597,42 +646,29 @@ def context_features(base: np.ndarray, p1: np.ndarray,
 
 
 def _runs(body: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Per line, about the run of likely-body lines it stands in (or next to): the run's
-    words (log), its share of the largest run's, whether it is the largest, the chrome
-    lines before and after it (log), and how many runs the page has (log)."""
+    """Per line, about the run of likely-body lines it stands in (or the one before it, for
+    a line outside every run; the first run for lines before it): the run's words (log),
+    its share of the largest run's, whether it is the largest, the lines before and after
+    it to the runs next to it (log), and how many runs the page has (log)."""
     n = len(body)
-    run_id = np.full(n, -1)
-    spans: list[tuple[int, int, float]] = []
-    k = 0
-    while k < n:
-        if body[k]:
-            j = k
-            while j < n and body[j]:
-                j += 1
-            run_id[k:j] = len(spans)
-            spans.append((k, j, float(words[k:j].sum())))
-            k = j
-        else:
-            k += 1
     out = np.zeros((n, 6))
-    if not spans:
+    if n == 0 or not body.any():
         return out
-    sizes = np.array([w for _, _, w in spans])
+    f = body.astype(np.int8)
+    edges = np.diff(np.concatenate([[0], f, [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    csum = np.concatenate([[0.0], np.cumsum(words)])
+    sizes = csum[ends] - csum[starts]
     largest = float(sizes.max()) or 1.0
     big = int(sizes.argmax())
-    nearest = np.zeros(n, dtype=np.int64)  # a chrome line takes the run just before it
-    last = 0
-    for i in range(n):
-        if run_id[i] >= 0:
-            last = run_id[i]
-        nearest[i] = last
-    for r, (lo, hi, w) in enumerate(spans):
-        gap_before = lo - (spans[r - 1][1] if r > 0 else 0)
-        gap_after = (spans[r + 1][0] if r + 1 < len(spans) else n) - hi
-        rows = nearest == r
-        out[rows] = [math.log1p(w), w / largest, float(r == big), math.log1p(gap_before),
-                     math.log1p(gap_after), math.log1p(len(spans))]
-    return out
+    gap_before = starts - np.concatenate([[0], ends[:-1]])
+    gap_after = np.concatenate([starts[1:], [n]]) - ends
+    nearest = np.maximum(np.cumsum(edges[:-1] == 1) - 1, 0)
+    stats = np.column_stack([np.log1p(sizes), sizes / largest,
+                             (np.arange(len(sizes)) == big).astype(np.float64),
+                             np.log1p(gap_before), np.log1p(gap_after),
+                             np.full(len(sizes), math.log1p(len(sizes)))])
+    return stats[nearest]
 
 
 def title_features(base: np.ndarray, p: np.ndarray, inp: LineInput,
@@ -647,8 +683,10 @@ def title_features(base: np.ndarray, p: np.ndarray, inp: LineInput,
     start = int(body[0]) if len(body) else n
     idx = np.arange(n)
     dist = idx - start
-    slug = re.sub(r"^[a-z]+://[^/]+", "", inp.url or "")
-    url_overlap = token_overlaps(inp.lines, np.zeros(n, dtype=bool), [slug])[:, 1]
+    url_overlap = np.zeros(n)
+    if inp.url:
+        slug = re.sub(r"^[a-z]+://[^/]+", "", inp.url)
+        url_overlap = token_overlaps(inp.lines, np.zeros(n, dtype=bool), [slug])[:, 1]
     chrome_between = np.zeros(n)
     ruled = np.array([r is not None or lr is not None for r, lr in
                       zip(inp.rules, inp.learned, strict=True)], dtype=np.float64)
@@ -891,9 +929,10 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
             template_counts=[t_counts[templates[i]] if templates[i] is not None else 1
                              for i in at],
         )
-        base = document_features(inp)
+        tokens = Tokens(inp.lines)
+        base = document_features(inp, tokens)
         p1 = model.stage1.score(base)
-        p = model.stage2.score(context_features(base, p1, inp.lines))
+        p = model.stage2.score(context_features(base, p1, tokens))
         # the headline scorer reads only the lines that can be a headline: not body,
         # before the page's first body line
         h = np.zeros(len(at))

@@ -83,3 +83,13 @@ def test_a_five_megabyte_line_is_measured_in_linear_time() -> None:
     line = "word another third " * 300_000
     out = L.token_overlaps([line, line], np.array([True, False]), [line[:100]])
     assert out.shape == (2, 4) and out[1, 0] == 1.0
+
+
+def test_tokens_made_once_give_the_same_overlaps() -> None:
+    lines = _lines()
+    mask = np.arange(len(lines)) % 3 == 0
+    once = L.Tokens(lines)
+    np.testing.assert_array_equal(L.token_overlaps(once, mask, ["harbour"]),
+                                  L.token_overlaps(lines, mask, ["harbour"]))
+    py = _python(lambda: L.token_overlaps(L.Tokens(lines), mask, ["harbour"]))
+    np.testing.assert_allclose(L.token_overlaps(once, mask, ["harbour"]), py, rtol=0, atol=1e-12)
