@@ -295,11 +295,18 @@ def plain_docs(n: int, seed: int) -> list[Labelled]:
     return out
 
 
+#: Trees per ensemble and their learning rate. Measured on the dev half (site-grouped
+#: folds, 2026-12-05): 80 trees at 0.14 cost F1 0.929 -> 0.917 and precision 0.919 -> 0.903
+#: for about 40% less tree time, so 150 stay.
+TREES = 150
+LEARNING_RATE = 0.08
+
+
 def fit_trees(x: np.ndarray, y: np.ndarray, w: np.ndarray | None = None, seed: int = 0):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     clf = HistGradientBoostingClassifier(
-        max_iter=150, learning_rate=0.08, max_depth=6, max_leaf_nodes=24,
+        max_iter=TREES, learning_rate=LEARNING_RATE, max_depth=6, max_leaf_nodes=24,
         min_samples_leaf=20, l2_regularization=1.0, random_state=seed)
     clf.fit(x, y, sample_weight=w)
     return clf

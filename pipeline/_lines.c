@@ -198,33 +198,22 @@ static long word_flags(int kind, const void *data, Py_ssize_t a, Py_ssize_t b,
 }
 
 /* Sentence breaks of the `_SENT_BREAK` pattern: [.!?]["'’”)]?\s+["“‘(]?[A-Z] */
-static int sent_breaks(int kind, const void *d, Py_ssize_t a, Py_ssize_t b) {
-    int n = 0;
-    Py_ssize_t i = a;
-    while (i < b) {
-        Py_UCS4 c = PyUnicode_READ(kind, d, i);
-        if (c == '.' || c == '!' || c == '?') {
-            Py_ssize_t j = i + 1;
-            if (j < b && is_in(PyUnicode_READ(kind, d, j), BRK_QUOTE)) {
-                Py_ssize_t k = j + 1;
-                if (k < b && c_space(PyUnicode_READ(kind, d, k))) j = k;
-            }
-            if (j < b && c_space(PyUnicode_READ(kind, d, j))) {
-                while (j < b && c_space(PyUnicode_READ(kind, d, j))) j++;
-                if (j < b && is_in(PyUnicode_READ(kind, d, j), BRK_OPEN)) j++;
-                if (j < b) {
-                    Py_UCS4 e = PyUnicode_READ(kind, d, j);
-                    if (e >= 'A' && e <= 'Z') {
-                        n++;
-                        i = j + 1;
-                        continue;
-                    }
-                }
-            }
-        }
-        i++;
+/* Does a sentence break of the `_SENT_BREAK` pattern ([.!?]["'’”)]?\s+["“‘(]?[A-Z]) start
+ * at i (a '.', '!' or '?')? Returns the index after it, or 0. */
+static Py_ssize_t sent_break_at(int kind, const void *d, Py_ssize_t i, Py_ssize_t b) {
+    Py_ssize_t j = i + 1;
+    if (j < b && is_in(PyUnicode_READ(kind, d, j), BRK_QUOTE)) {
+        Py_ssize_t k = j + 1;
+        if (k < b && c_space(PyUnicode_READ(kind, d, k))) j = k;
     }
-    return n;
+    if (!(j < b && c_space(PyUnicode_READ(kind, d, j)))) return 0;
+    while (j < b && c_space(PyUnicode_READ(kind, d, j))) j++;
+    if (j < b && is_in(PyUnicode_READ(kind, d, j), BRK_OPEN)) j++;
+    if (j < b) {
+        Py_UCS4 e = PyUnicode_READ(kind, d, j);
+        if (e >= 'A' && e <= 'Z') return j + 1;
+    }
+    return 0;
 }
 
 static const char *ABBREV[] = {"mr", "mrs", "ms", "dr", "st", "jr", "sr", "no", "vs", "gov",
@@ -329,6 +318,8 @@ static PyObject *line_shape(PyObject *self, PyObject *args) {
         while (b > a && c_space(PyUnicode_READ(kind, d, b - 1))) b--;
         Py_ssize_t len = b - a;
         long letters = 0, upper = 0, digits = 0, punct = 0, commas = 0, seps = 0, parens = 0;
+        long breaks = 0;
+        Py_ssize_t resume = a; /* findall goes on after a break's end */
         int quote = 0, time_ = 0, year = 0, url = 0;
         for (Py_ssize_t i = a; i < b; i++) {
             Py_UCS4 c = PyUnicode_READ(kind, d, i);
@@ -347,6 +338,15 @@ static PyObject *line_shape(PyObject *self, PyObject *args) {
                 case '|': case '/': case '>': seps++; break;
                 case '"': quote = 1; break;
                 case '@': url = 1; break;
+                case '.': case '!': case '?':
+                    if (i >= resume) {
+                        Py_ssize_t e = sent_break_at(kind, d, i, b);
+                        if (e) {
+                            breaks++;
+                            resume = e;
+                        }
+                    }
+                    break;
                 default: break;
                 }
             } else {
@@ -462,7 +462,7 @@ static PyObject *line_shape(PyObject *self, PyObject *args) {
         o[9] = func * inv;
         o[10] = (double)letters / (nw > 1 ? nw : 1);
         o[11] = (double)commas;
-        o[12] = (double)sent_breaks(kind, d, a, b);
+        o[12] = (double)breaks;
         o[13] = ends;
         o[14] = lastc == ':';
         o[15] = len && c_lower(first);
