@@ -299,16 +299,16 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
     lines (headline, dek) as page 1 has before it; when
     it stands after body text (a footer), each page starts after the junk run that holds
     it, or at a headline standing alone just before it.
-    Rule boundaries (paywall and comment-form lines) are not anchors: `_segments` cuts
-    at them anyway.
+    Page-start rules (a paywall's) are not anchors: `_segments` cuts at them anyway.
     """
     occ: dict[int, list[int]] = defaultdict(list)
     cut: Counter[int] = Counter()
     for i, cls in enumerate(classes):
         if cls is None or keys[i] is None:
             continue
-        # rule boundaries (paywalls, comment forms) cut segments themselves (`_segments`)
-        if cls[0] in (BOUNDARY_START, BOUNDARY_END):
+        # a page-start rule (a paywall's) cuts segments itself (`_segments`); a page-end
+        # rule does not (what follows may be the same page), so it can be the anchor
+        if cls[0] == BOUNDARY_START:
             cut[keys[i]] += 1  # type: ignore[index]
         elif not _INLINE_RULE.match(cls[1]):
             occ[keys[i]].append(i)  # type: ignore[index]
@@ -330,8 +330,10 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
         pages = len(starts) + 1
         template = sum(1 for v in occ.values() if len(v) == pages
                        and len({bisect_right(starts, i) for i in v}) == pages)
-        if template < _MIN_TEMPLATE_LINES:
-            continue  # one repeated widget (an ad slot, a table row) is not a page template
+        if template < _MIN_TEMPLATE_LINES + (pages == 2):
+            # one repeated widget (an ad slot, a table row) is not a page template, and
+            # two pages need one line more: a page's menus and forms come in pairs too
+            continue
         fits = pages * template
         # ... and every page opens the way page 1 does (same junk line, or a headline)
         bounds = [0, *starts, len(lines)]
@@ -619,7 +621,7 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
     if heads is not None:
         lines = related_block(seg.lines, lines, classes, removed, config.strip)
     if seg.forced_title is not None:
-        title = _collapse(seg.forced_title[1])
+        title = _headline_text(seg.forced_title[1], leaked)
     # A page title that leaked into the body is the title, not text.
     leaked_title: str | None = None
     hinted = _leak_hints([text for _, text in lines], normalized=True)  # (a cheap pre-check)
@@ -643,7 +645,7 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
             content = content[1:]
     elif len(content) > 1 and looks_like_title(content[0][1], config) and (
             heads is None or content[0][0] == _first_line(seg, classes)):
-        title = _collapse(content[0][1])
+        title = _headline_text(content[0][1], leaked)
         title_at = content[0][0]
         lines.remove(content[0])
         content = content[1:]
@@ -716,13 +718,20 @@ def _headline_text(line: str, leaked: _LeakedTitle) -> str:
 
     >>> _headline_text("Old Firm pair handed suspensions | Sports", _LeakedTitle(("BBC",)))
     'Old Firm pair handed suspensions'
+    >>> _headline_text("## **Ferry fares to rise**", _LeakedTitle(("BBC",)))
+    'Ferry fares to rise'
     """
-    text = _collapse(line)
+    text = _EMPHASIS.sub("", _HEADING_MARK.sub("", _collapse(line))).strip()
     m = leaked.match(normalize_line(text))
     if m:
         text = text[: len(m.group("title"))].strip()
     head = text.split(" | ", 1)[0].strip()
     return head if len(head.split()) >= 2 else text
+
+
+# a Markdown heading's marks and emphasis round a whole line ("# Title", "**Title**")
+_HEADING_MARK = re.compile(r"^#{1,6}\s+")
+_EMPHASIS = re.compile(r"^(\*\*|__)(?=\S)|(?<=\S)(\*\*|__)$")
 
 
 def related_block(seg_lines: list[tuple[int, str]], lines: list[tuple[int, str]],
