@@ -28,6 +28,7 @@ from pipeline.lines import (
     LineModelConfig,
     judge_pages,
     sentence_breaks,
+    template_keys,
 )
 from pipeline.model import Article, Edit, RawDocument, Removal
 from pipeline.native import native as _native
@@ -320,6 +321,13 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
         return []
     body = [cls is None and len(lines[i].split()) >= min_body_words
             for i, cls in enumerate(classes)]
+    # the template's lines, compared with their names and numbers taken out ("By <name>",
+    # "Published <date>"): where each one stands
+    junk = [i for i, cls in enumerate(classes) if cls is not None and keys[i] is not None]
+    shapes: dict[str, list[int]] = defaultdict(list)
+    for i, tk in zip(junk, template_keys([lines[i] for i in junk]), strict=True):
+        if tk is not None:
+            shapes[tk].append(i)
     best: tuple[int, list[int]] | None = None
     for key in candidates:  # earliest first: it wins ties
         starts = _starts_from_anchor(lines, classes, keys, occ[key], body)
@@ -328,9 +336,9 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
         # The true page template puts most repeated lines once on every page: score a
         # candidate by the repeated-line occurrences its pages explain that way.
         pages = len(starts) + 1
-        template = sum(1 for v in occ.values() if len(v) == pages
+        template = sum(1 for v in shapes.values() if len(v) == pages
                        and len({bisect_right(starts, i) for i in v}) == pages)
-        if template < _MIN_TEMPLATE_LINES + (pages == 2):
+        if template < (_MIN_TEMPLATE_LINES if pages > 2 else _MIN_TEMPLATE_LINES_TWO_PAGES):
             # one repeated widget (an ad slot, a table row) is not a page template, and
             # two pages need one line more: a page's menus and forms come in pairs too
             continue
@@ -407,7 +415,10 @@ def _starts_from_anchor(lines: list[str], classes: list[tuple[str, str] | None],
 
 # A page template is at least this many distinct lines that stand once on every page (a
 # dump's top bar, byline, footer ...); a single repeated line is a widget or a table row.
-_MIN_TEMPLATE_LINES = 3
+# Two pages need more: a single page's menus and forms come in pairs (top and bottom,
+# sign in and register). Every page must then hold an article (`Verdicts.pages_hold_body`).
+_MIN_TEMPLATE_LINES = 2
+_MIN_TEMPLATE_LINES_TWO_PAGES = 4
 
 
 def _start_near_footer(lines: list[str], classes: list[tuple[str, str] | None], prev: int,
