@@ -439,10 +439,6 @@ def token_overlaps(lines: Sequence[str] | Tokens, mask: np.ndarray, refs: Sequen
     return out
 
 
-def _overlap(a: set[str], b: set[str]) -> float:
-    return len(a & b) / len(a) if a and b else 0.0
-
-
 def document_features(inp: LineInput, tokens: Tokens | None = None) -> np.ndarray:
     """Stage-1 features of one document's lines: an (n_lines, len(FEATURES)) array.
     `tokens`: the lines already tokenised (`Tokens(inp.lines)`), to share with stage 2."""
@@ -768,13 +764,6 @@ class LineModel:
     threshold: float
     origin: str
 
-    def body_scores(self, inp: LineInput) -> np.ndarray:
-        """Each line's probability of being article body text."""
-        base = document_features(inp)
-        if len(base) == 0:
-            return np.zeros(0)
-        p1 = self.stage1.score(base)
-        return self.stage2.score(context_features(base, p1, inp.lines))
 
 
 @lru_cache(maxsize=4)
@@ -808,7 +797,7 @@ class LineModelConfig:
         trafilatura), which holds far less chrome: only a line the model is this sure of
         is taken out. Chosen on the benchmark's dev half (see README).
     dump_text_threshold: in a dump whose page template was found (its repeated chrome is
-        known), a whole sentence of twelve words or more that no rule or learned chrome
+        known), a whole sentence of eight words or more that no rule or learned chrome
         took is body unless the model's body probability is under this. Chosen on the
         dev families of bench/dumps.py.
     next_text_threshold: elsewhere, the same for such a sentence right next to a line the
@@ -875,14 +864,12 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
                 keys: Sequence[int | None], starts: Sequence[int], title: str | None,
                 config: LineModelConfig = DEFAULT_LINE_MODEL_CONFIG,
                 url: str | None = None, extracted: bool = False,
-                protect: frozenset[int] | set[int] = frozenset(),
-                also_starts: Sequence[int] = ()) -> Verdicts:
+                protect: frozenset[int] | set[int] = frozenset()) -> Verdicts:
     """Judge every non-blank line of a document, page by page (`starts`: where pages 2..N
     begin): its body and headline probabilities, and for a line the model takes for
     chrome (no rule or learned chrome has taken it, and it is not in `protect`, a "keep"
     rule's) the reason, `model: chrome 0.97 (why)`. `classes` is read, not changed
-    (`Verdicts.mark` does that). `also_starts`: more page starts (a paywall's page-start
-    line), read as pages without being a dump's template.
+    (`Verdicts.mark` does that).
 
     Repetition is counted over the whole document (a dump repeats its page template);
     everything else is read within the page. The model never empties a page: where it
@@ -902,7 +889,7 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
     heads: list[float | None] = [None] * len(lines)
     chrome: list[str | None] = [None] * len(lines)
     no_body: set[int] = set()
-    bounds = sorted({0, *starts, *also_starts, len(lines)})
+    bounds = [0, *starts, len(lines)]
     tight = _tight(blank)
     for lo, hi in zip(bounds, bounds[1:], strict=False):
         groups = _paragraph_groups(lines, blank, classes, lo, hi, tight)
