@@ -754,7 +754,7 @@ class Trees:
 
 @dataclass(frozen=True, slots=True)
 class LineModel:
-    """The two fitted stages and what they were fitted on."""
+    """The two fitted stages, the headline scorer, and what they were fitted on."""
 
     stage1: Trees
     stage2: Trees
@@ -763,7 +763,6 @@ class LineModel:
     features: tuple[str, ...]
     threshold: float
     origin: str
-
 
 
 @lru_cache(maxsize=4)
