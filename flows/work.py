@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 from pipeline.batch import clean_batch
 from pipeline.chrome import ChromeProfile
 from pipeline.config import DEFAULT_CONFIG, PipelineConfig
+from pipeline.lines import load_line_model
 from pipeline.read import list_raw_files
 from pipeline.repair import fix_line
 from pipeline.store import (
@@ -93,12 +94,13 @@ GC_THRESHOLDS = (50_000, 20, 100)
 
 
 def _warm() -> None:
-    """Pool initializer: what every shard needs (the boilerplate rules, unspin's tables,
-    ftfy's, Parquet's writer and codec) is loaded as the worker starts, not inside its
-    first shard; the garbage collector runs rarer (`GC_THRESHOLDS`), and what was loaded
-    is left out of its passes."""
+    """Pool initializer: what every shard needs (the boilerplate rules, the line model,
+    unspin's tables, ftfy's, Parquet's writer and codec) is loaded as the worker starts,
+    not inside its first shard; the garbage collector runs rarer (`GC_THRESHOLDS`), and
+    what was loaded is left out of its passes."""
     gc.set_threshold(*GC_THRESHOLDS)
     classify_lines(["Share this article"])
+    load_line_model()  # the line model's trees (~0.1 s)
     score_paragraph("The tables are loaded once per worker process.")
     fix_line("Itâ€™s loaded")
     write = DEFAULT_CONFIG.write
