@@ -101,13 +101,17 @@ def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> b
     True
     >>> looks_like_title("LONDON — Ukrainian President Volodymyr Zelenskyy has accused Russia")
     False
+    >>> looks_like_title("## Ferry fares to rise"), looks_like_title("=== example.com ===")
+    (True, False)
     """
-    text = normalize_line(line)
+    text = _EMPHASIS.sub("", _HEADING_MARK.sub("", normalize_line(line)))
     words = text.split()
     if not (2 <= len(words) <= config.title_max_words) or len(text) > config.title_max_chars:
         return False
-    if _DATELINE.match(text) or text[0] in "(-–—•*" or _BAD_TITLE_END.search(text):
+    if _DATELINE.match(text) or _BAD_TITLE_END.search(text):
         return False
+    if not (text[0].isalnum() or text[0] in "\"'‘“¿¡["):
+        return False  # a bullet, a dash, a rule of "=" or "#"
     # A quoted headline ("'Strong dollar' call halts slide") is fine; a quoted sentence
     # with its attribution ("“It tore my arm off,” recounted ...") is body.
     if text[0] in "\"'" and (text.endswith(".") or re.search(r"[,.!?]['\"]", text)):
@@ -718,7 +722,8 @@ def _model_headline(seg: _Segment, classes: list[tuple[str, str] | None],
         if not cls[1].startswith((MODEL_PREFIX, "learned", LEAKED)):
             continue
         score = heads[i]
-        if score is not None and score >= TITLE_MIN_SCORE and (best is None or score > best[0]):
+        if score is not None and score >= TITLE_MIN_SCORE and (
+                best is None or score > best[0]) and looks_like_title(text):
             best = (score, i, text)
     return (best[1], best[2]) if best else None
 
