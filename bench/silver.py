@@ -11,7 +11,7 @@ more sites than the benchmark's 88 dev pages do; they weigh less than those gold
 (bench/train_lines.py).
 
 Nothing of these pages is kept in the repository: `--trafilatura DIR` is a checkout of the
-repository (or of its tests/ folder), read at fit time.
+repository (its tests/eval/ and tests/evaldata.json are read at fit time).
 """
 
 from __future__ import annotations

@@ -16,17 +16,30 @@
 
 /* ---------------------------------------------------------------- tree_raw */
 
-static int get_buffer(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t itemsize,
-                      const char *what) {
-    if (PyObject_GetBuffer(obj, view, (writable ? PyBUF_WRITABLE : 0) | PyBUF_C_CONTIGUOUS) < 0)
-        return -1;
-    if (view->itemsize != itemsize || view->len % itemsize != 0) {
-        PyErr_Format(PyExc_TypeError, "tree_raw: %s has items of %zd bytes, not %zd", what,
-                     view->itemsize, itemsize);
+static int get_buffer_of(const char *fn, PyObject *obj, Py_buffer *view, int writable,
+                         Py_ssize_t itemsize, const char *what) {
+    int flags = (writable ? PyBUF_WRITABLE : 0) | PyBUF_C_CONTIGUOUS | PyBUF_FORMAT;
+    if (PyObject_GetBuffer(obj, view, flags) < 0) return -1;
+    const char *f = view->format ? view->format : "B";
+    if (*f == '<' || *f == '=' || *f == '@') f++;
+    int ok = view->itemsize == itemsize && view->len % itemsize == 0 &&
+             ((itemsize == 8 && strcmp(f, "d") == 0) ||
+              (itemsize == 4 && (strcmp(f, "i") == 0 || (strcmp(f, "l") == 0 &&
+                                                         sizeof(long) == 4))));
+    if (!ok) {
+        PyErr_Format(PyExc_TypeError, "%s: %s must hold %s, not items of format %s", fn, what,
+                     itemsize == 8 ? "float64" : "int32", view->format ? view->format : "B");
         PyBuffer_Release(view);
         return -1;
     }
     return 0;
+}
+
+/* A C-contiguous buffer of float64 (itemsize 8) or int32 (itemsize 4) items, checked by
+ * its format too (an int64 array is not taken for float64); errors name `fn` and `what`. */
+static int get_buffer(PyObject *obj, Py_buffer *view, int writable, Py_ssize_t itemsize,
+                      const char *what) {
+    return get_buffer_of("tree_raw", obj, view, writable, itemsize, what);
 }
 
 /* tree_raw(x, ncols, feature, threshold, left, right, value, roots, out): for each row r
@@ -51,7 +64,8 @@ static PyObject *tree_raw(PyObject *self, PyObject *args) {
         if (get_buffer(objs[got], all[got], got == 7, sizes[got], names[got]) < 0) goto done;
     {
         Py_ssize_t nodes = bf.len / 4, nrows = bout.len / 8, ntrees = broots.len / 4;
-        if (ncols <= 0 || bx.len / 8 != nrows * ncols || bt.len / 8 != nodes ||
+        if (ncols <= 0 || (nrows > 0 && ncols > PY_SSIZE_T_MAX / nrows) ||
+            bx.len / 8 != nrows * ncols || bt.len / 8 != nodes ||
             bl.len / 4 != nodes || br.len / 4 != nodes || bv.len / 8 != nodes) {
             PyErr_SetString(PyExc_ValueError, "tree_raw: array sizes do not fit together");
             goto done;
@@ -175,6 +189,7 @@ static int wt_build(WordTable *t, PyObject *dict) {
         while (t->key[i] && t->key[i] != h) i = (i + 1) & (WT_SIZE - 1);
         t->key[i] = h;
         t->flags[i] = PyLong_AsLong(v);
+        if (t->flags[i] == -1 && PyErr_Occurred()) return -1;
     }
     return 0;
 }
@@ -197,7 +212,6 @@ static long word_flags(int kind, const void *data, Py_ssize_t a, Py_ssize_t b,
     return 0;
 }
 
-/* Sentence breaks of the `_SENT_BREAK` pattern: [.!?]["'’”)]?\s+["“‘(]?[A-Z] */
 /* Does a sentence break of the `_SENT_BREAK` pattern ([.!?]["'’”)]?\s+["“‘(]?[A-Z]) start
  * at i (a '.', '!' or '?')? Returns the index after it, or 0. */
 static Py_ssize_t sent_break_at(int kind, const void *d, Py_ssize_t i, Py_ssize_t b) {
@@ -263,7 +277,7 @@ static int headline_breaks(int kind, const void *d, Py_ssize_t a, Py_ssize_t b) 
             int ascii = 1;
             for (Py_ssize_t t = 0; t < len; t++) {
                 Py_UCS4 ch = ascii_lower(PyUnicode_READ(kind, d, s + t));
-                if (ch > 127) ascii = 0;
+                if (ch > 127 || ch == 0) ascii = 0; /* (a NUL would end the C string) */
                 w[t] = (char)ch;
             }
             w[len] = 0;
@@ -285,7 +299,7 @@ static PyObject *line_shape(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "O!O!O", &PyList_Type, &lines, &PyDict_Type, &flags, &oout))
         return NULL;
     Py_buffer bout;
-    if (get_buffer(oout, &bout, 1, 8, "out") < 0) return NULL;
+    if (get_buffer_of("line_shape", oout, &bout, 1, 8, "out") < 0) return NULL;
     Py_ssize_t n = PyList_GET_SIZE(lines);
     if (bout.len / 8 != n * NSHAPE) {
         PyBuffer_Release(&bout);
@@ -355,7 +369,7 @@ static PyObject *line_shape(PyObject *self, PyObject *args) {
             }
             if (c_decimal(c)) {
                 /* time: \d:\d\d  or  \d ?[ap]\.?m(?!\w) */
-                if (i + 3 < b + 0 && PyUnicode_READ(kind, d, i + 1) == ':' &&
+                if (i + 3 < b && PyUnicode_READ(kind, d, i + 1) == ':' &&
                     c_decimal(PyUnicode_READ(kind, d, i + 2)) &&
                     c_decimal(PyUnicode_READ(kind, d, i + 3)))
                     time_ = 1;
@@ -373,7 +387,7 @@ static PyObject *line_shape(PyObject *self, PyObject *args) {
                     }
                 }
                 /* year: (?<!\w)(19|20)\d\d(?!\w) */
-                if (i + 3 < b + 0 && (i == a || !is_word(PyUnicode_READ(kind, d, i - 1)))) {
+                if (i + 3 < b && (i == a || !is_word(PyUnicode_READ(kind, d, i - 1)))) {
                     Py_UCS4 c1 = PyUnicode_READ(kind, d, i + 1);
                     if (((c == '1' && c1 == '9') || (c == '2' && c1 == '0')) &&
                         c_decimal(PyUnicode_READ(kind, d, i + 2)) &&
@@ -529,7 +543,6 @@ static PyObject *template_keys(PyObject *self, PyObject *arg) {
         if (nw > 0 && nw <= 25) {
             Py_ssize_t o = 0, k = 0;
             Py_UCS4 last_tok = 0; /* 'C' or '0' when the last token was that slot */
-            Py_UCS4 maxc = 0;
             for (Py_ssize_t i = 0; i < len; k++) {
                 while (i < len && c_space(PyUnicode_READ(kind, d, i))) i++;
                 if (i >= len) break;
@@ -549,12 +562,10 @@ static PyObject *template_keys(PyObject *self, PyObject *arg) {
                 if (o) buf[o++] = ' ';
                 if (slot) {
                     buf[o++] = slot;
-                    if (slot > maxc) maxc = slot;
                 } else {
                     for (Py_ssize_t t = s; t < e; t++) {
                         Py_UCS4 c = ascii_lower(PyUnicode_READ(kind, d, t));
                         buf[o++] = c;
-                        if (c > maxc) maxc = c;
                     }
                 }
                 last_tok = slot;
@@ -595,6 +606,8 @@ static int hset_init(HSet *s, Py_ssize_t want) {
     if (!s->keys || !s->counts) {
         PyMem_Free(s->keys);
         PyMem_Free(s->counts);
+        s->keys = NULL; /* the caller frees the set on its error path too */
+        s->counts = NULL;
         PyErr_NoMemory();
         return -1;
     }
@@ -756,7 +769,7 @@ static PyObject *token_overlaps(PyObject *self, PyObject *args) {
         return NULL;
     Py_buffer bmask, bout;
     if (PyObject_GetBuffer(mask, &bmask, PyBUF_C_CONTIGUOUS) < 0) return NULL;
-    if (get_buffer(oout, &bout, 1, 8, "out") < 0) {
+    if (get_buffer_of("token_overlaps", oout, &bout, 1, 8, "out") < 0) {
         PyBuffer_Release(&bmask);
         return NULL;
     }

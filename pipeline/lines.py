@@ -831,10 +831,10 @@ class Verdicts:
     no_body: set[int] = field(default_factory=set)  # lines of pages it found no body in
 
     def pages_hold_body(self, lines: Sequence[str], classes: list[tuple[str, str] | None],
-                        starts: Sequence[int], min_lines: int = 2, min_words: int = 80
-                        ) -> bool:
+                        starts: Sequence[int], min_body_lines: int = 2,
+                        min_words: int = 80) -> bool:
         """Does every page (`starts`: where pages 2..N begin) hold an article: at least
-        `min_lines` lines that no rule or learned chrome took and the model finds to be
+        `min_body_lines` lines that no rule or learned chrome took and the model finds to be
         body, of `min_words` words in all? (A page too short for the model to judge needs
         one such line of twenty words.)"""
         bounds = [0, *starts, len(lines)]
@@ -847,7 +847,7 @@ class Verdicts:
             if any(i in self.no_body for i in free):
                 return False
             kept = [i for i in free if self.chrome[i] is None and self.body[i] is not None]
-            if len(kept) < min_lines or sum(len(lines[i].split()) for i in kept) < min_words:
+            if len(kept) < min_body_lines or sum(len(lines[i].split()) for i in kept) < min_words:
                 return False
         return True
 

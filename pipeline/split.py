@@ -696,7 +696,9 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
         removed=removed,
     )
     art.edits.extend(_edits_for(doc, seg))
-    art.judged = config.lines.enabled
+    # the model judged this page (a page too short for it was left to the rules, strip's
+    # "Related" block rule among them)
+    art.judged = heads is not None and any(heads[i] is not None for i, _ in seg.lines)
     # the rule verdicts strip would reach again (caption layout is decided in context there)
     art.line_classes = {
         col: cls for (i, _), col in zip(lines, collapsed, strict=True)
