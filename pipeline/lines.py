@@ -171,6 +171,9 @@ class LineInput:
     same_counts / template_counts: how often each line's key / template occurs in the
         whole file (a dump's page is judged alone, its repetition counted over the file);
         None: counted over `lines`.
+    pages: where each page starts among `lines` (the first at 0), when the lines are
+        several pages of a dump judged in one call (`join_pages`); every feature but the
+        repetition counts is read within the page, as if it stood alone. None: one page.
     """
 
     lines: Sequence[str]
@@ -184,6 +187,36 @@ class LineInput:
     extracted: bool = False
     same_counts: Sequence[int] | None = None
     template_counts: Sequence[int] | None = None
+    pages: Sequence[int] | None = None
+
+
+def join_pages(inputs: Sequence[LineInput]) -> LineInput:
+    """Several pages of one document (`page_inputs`: same title, URL and extraction, their
+    repetition counted over the document) as one `LineInput` whose `pages` say where each
+    starts: the features of the joined pages are those of each page alone."""
+    if len(inputs) == 1:
+        return inputs[0]
+    if not inputs:
+        raise ValueError("no pages to join")
+    first = inputs[0]
+    starts: list[int] = []
+    at = 0
+    for inp in inputs:
+        if inp.pages is not None and len(inp.pages) > 1:
+            raise ValueError("a page to join is itself several pages")
+        if inp.same_counts is None or inp.template_counts is None:
+            raise ValueError("pages to join carry their document's repetition counts")
+        if not inp.lines:
+            raise ValueError("a page to join holds no line")
+        starts.append(at)
+        at += len(inp.lines)
+
+    def cat(name: str) -> list:
+        return [v for inp in inputs for v in getattr(inp, name)]
+
+    return LineInput(cat("lines"), cat("blank_before"), cat("blank_after"), cat("rules"),
+                     cat("keys"), cat("learned"), first.title, first.url, first.extracted,
+                     cat("same_counts"), cat("template_counts"), starts)
 
 
 _BREAK = re.compile(r"(\S*?)[.!?]['\"’”]?\s+[A-Z“\"‘]")
@@ -439,13 +472,77 @@ def token_overlaps(lines: Sequence[str] | Tokens, mask: np.ndarray, refs: Sequen
     return out
 
 
-def document_features(inp: LineInput, tokens: Tokens | None = None) -> np.ndarray:
+class _Pages:
+    """The pages of a batch of lines (`starts`: each page's first line, the first 0; every
+    page holds a line). The feature functions read each page of a batch as if it stood
+    alone, so that one call judges a dump's pages together (numpy's cost is per call)."""
+
+    __slots__ = ("count", "ends", "hi", "lo", "pid", "sizes", "starts", "within")
+
+    def __init__(self, n: int, starts: Sequence[int] | None = None) -> None:
+        s = np.asarray(starts if starts is not None and len(starts) else [0], dtype=np.int64)
+        if n == 0:
+            s = np.zeros(0, dtype=np.int64)
+        elif s[0] != 0 or np.any(np.diff(s) <= 0) or s[-1] >= n:
+            raise ValueError(f"page starts {s.tolist()} do not cut {n} lines into pages")
+        self.starts = s
+        self.count = len(s)
+        self.ends = np.append(s[1:], n).astype(np.int64) if n else s.copy()
+        self.sizes = self.ends - s
+        self.pid = np.repeat(np.arange(len(s)), self.sizes)
+        self.lo = s[self.pid]
+        self.hi = self.ends[self.pid]
+        self.within = np.arange(n) - self.lo  # a line's index in its page
+
+    def slices(self) -> list[slice]:
+        return [slice(a, b) for a, b in zip(self.starts.tolist(), self.ends.tolist(),
+                                            strict=True)]
+
+    def cumsum(self, values: np.ndarray) -> np.ndarray:
+        """The running sum of `values` within each page (summed page by page, as alone)."""
+        if self.count <= 1:
+            return np.cumsum(values, dtype=np.float64)
+        out = np.empty(len(values), dtype=np.float64)
+        for sl in self.slices():
+            np.cumsum(values[sl], out=out[sl])
+        return out
+
+    def total(self, cum: np.ndarray) -> np.ndarray:
+        """Per line, its page's total, from the running sum `cum`."""
+        return cum[self.ends - 1][self.pid]
+
+
+def _pages_of(n: int, pages: _Pages | Sequence[int] | None) -> _Pages:
+    return pages if isinstance(pages, _Pages) else _Pages(n, pages)
+
+
+def _page_tokens(lines: Sequence[str], pg: _Pages,
+                 tokens: Sequence[Tokens] | Tokens | None) -> list[Tokens]:
+    if isinstance(tokens, Tokens):
+        tokens = [tokens]
+    if tokens is not None and len(tokens) == pg.count:
+        return list(tokens)
+    return [Tokens(list(lines[sl])) for sl in pg.slices()]
+
+
+def _page_overlaps(tokens: list[Tokens], pg: _Pages, mask: np.ndarray,
+                   refs: list[list[str]]) -> np.ndarray:
+    """`token_overlaps` page by page (`refs[k]`: page k's ref texts)."""
+    parts = [token_overlaps(t, mask[sl], r) for t, sl, r in
+             zip(tokens, pg.slices(), refs, strict=True)]
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def document_features(inp: LineInput, tokens: Sequence[Tokens] | Tokens | None = None
+                      ) -> np.ndarray:
     """Stage-1 features of one document's lines: an (n_lines, len(FEATURES)) array.
-    `tokens`: the lines already tokenised (`Tokens(inp.lines)`), to share with stage 2."""
+    `tokens`: the lines already tokenised, one `Tokens` per page (`inp.pages`), to share
+    with stage 2. Each page is read as if alone, its repetition counts aside."""
     lines = inp.lines
     n = len(lines)
     if n == 0:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    pg = _Pages(n, inp.pages)
     shape = np.column_stack([shape_matrix(lines),
                              np.asarray(inp.blank_before, dtype=np.float64),
                              np.asarray(inp.blank_after, dtype=np.float64)])
@@ -470,21 +567,21 @@ def document_features(inp: LineInput, tokens: Tokens | None = None) -> np.ndarra
     # text uses (a teaser of another story, an ad or a comment shares few of the
     # article's words)
     texty = (shape[:, _COL["words"]] >= 12) & (shape[:, _COL["ends_sentence"]] > 0)
-    ov = token_overlaps(tokens if tokens is not None else lines, texty,
-                        [lines[0], inp.title or ""])
-    not_first = np.arange(n) > 0
+    ov = _page_overlaps(_page_tokens(lines, pg, tokens), pg, texty,
+                        [[lines[s], inp.title or ""] for s in pg.starts.tolist()])
+    not_first = pg.within > 0
     title_overlap = np.where(not_first, ov[:, 1], 0.0)
     title_equal = (not_first & (ov[:, 1] == 1.0) & (ov[:, 2] >= 0.5)).astype(np.float64)
     known_title = ov[:, 4] * ov[:, 5]
     cohesion = ov[:, 0]
     coh_title = np.where(not_first, ov[:, 3], 0.0)
     repeat = np.column_stack([same, tmpl, title_overlap, title_equal, known_title])
-    place = _place_features(shape, inp.extracted)
+    place = _place_features(shape, inp.extracted, pg)
     # end markers (comment headings, "Related" blocks, paywall ends): what follows one
     # is seldom the article
     end = np.array([1.0 if r is not None and (r[0] == "block" or r[0] == "boundary-end")
                     else 0.0 for r in inp.rules])
-    end_above = np.log1p(np.cumsum(end) - end)
+    end_above = np.log1p(pg.cumsum(end) - end)
     repeated = ((same >= 2) | (tmpl >= 3)).astype(np.float64)
     ruled = np.array([float(r is not None or lr is not None)
                       for r, lr in zip(inp.rules, inp.learned, strict=True)])
@@ -492,82 +589,113 @@ def document_features(inp: LineInput, tokens: Tokens | None = None) -> np.ndarra
     # after them
     byline = rules[:, 3 + RULE_GROUPS.index("byline")]
     heads = shape[:, _COL["headline_shape"]] * (shape[:, _COL["ends_sentence"]] == 0)
-    extra = np.column_stack([end_above, _windowed(repeated, 4), _windowed(ruled, 3),
-                             cohesion, coh_title, _recent(byline, 6, above=True),
-                             _recent(byline, 6, above=False), _recent(heads, 4, above=True)])
+    extra = np.column_stack([end_above, _windowed(repeated, 4, pg), _windowed(ruled, 3, pg),
+                             cohesion, coh_title, _recent(byline, 6, True, pg),
+                             _recent(byline, 6, False, pg), _recent(heads, 4, True, pg)])
     return np.column_stack([shape, rules, repeat, place, extra]).astype(np.float32)
 
 
-def _windowed(values: np.ndarray, radius: int) -> np.ndarray:
-    """Mean of `values` over [i - radius, i + radius], clipped at the ends."""
-    c = np.concatenate([[0.0], np.cumsum(values)])
-    n = len(values)
-    idx = np.arange(n)
-    lo = np.maximum(idx - radius, 0)
-    hi = np.minimum(idx + radius + 1, n)
-    return (c[hi] - c[lo]) / (hi - lo)
+def _windowed(values: np.ndarray, radius: int, pages: _Pages | None = None) -> np.ndarray:
+    """Mean of `values` over [i - radius, i + radius], clipped at the ends of the page."""
+    pg = _pages_of(len(values), pages)
+    c = pg.cumsum(values)
+    lo = np.maximum(np.arange(len(values)) - radius, pg.lo)
+    hi = np.minimum(np.arange(len(values)) + radius + 1, pg.hi)
+    upper = c[hi - 1]
+    lower = np.where(lo > pg.lo, c[np.maximum(lo - 1, 0)], 0.0)
+    return (upper - lower) / (hi - lo)
 
 
-def _recent(flags: np.ndarray, within: int, above: bool) -> np.ndarray:
-    """1 where a flagged line stands within `within` lines above (or below) a line."""
+def _recent(flags: np.ndarray, within: int, above: bool, pages: _Pages | None = None
+            ) -> np.ndarray:
+    """1 where a flagged line stands within `within` lines above (or below) a line, in its
+    page."""
     n = len(flags)
+    pg = _pages_of(n, pages)
     out = np.zeros(n)
     for d in range(1, within + 1):
         if d >= n:
             break
+        same = pg.pid[d:] == pg.pid[:-d]
         if above:
-            out[d:] = np.maximum(out[d:], flags[:-d])
+            out[d:] = np.maximum(out[d:], np.where(same, flags[:-d], 0.0))
         else:
-            out[:-d] = np.maximum(out[:-d], flags[d:])
+            out[:-d] = np.maximum(out[:-d], np.where(same, flags[d:], 0.0))
     return out
 
 
-def _shift(values: np.ndarray, by: int, fill: float) -> np.ndarray:
+def _shift(values: np.ndarray, by: int, fill: float, pages: _Pages | None = None
+           ) -> np.ndarray:
+    """`values` moved `by` lines down (up when negative), `fill` where that leaves the
+    page."""
     out = np.full_like(values, fill)
     if by > 0:
         out[by:] = values[:-by]
     elif by < 0:
         out[:by] = values[-by:]
+    if pages is not None and pages.count > 1 and by:
+        src = np.arange(len(values)) - by
+        out[(src < pages.lo) | (src >= pages.hi)] = fill
     return out
 
 
 _COL = {name: k for k, name in enumerate(FEATURES)}
 
 
-def _place_features(shape: np.ndarray, extracted: bool = False) -> np.ndarray:
+def _place_features(shape: np.ndarray, extracted: bool = False,
+                    pages: _Pages | None = None) -> np.ndarray:
     n = len(shape)
+    pg = _pages_of(n, pages)
     words = shape[:, _COL["words"]]
     ends = shape[:, _COL["ends_sentence"]]
     chars = np.expm1(shape[:, _COL["chars_log"]])
-    position = np.arange(n) / max(n - 1, 1)
-    before = (np.cumsum(chars) - chars) / max(chars.sum(), 1.0)
+    size = pg.sizes[pg.pid]
+    position = pg.within / np.maximum(size - 1, 1)
+    cchars = pg.cumsum(chars)
+    before = (cchars - chars) / np.maximum(pg.total(cchars), 1.0)
     short = words < 6
-    run = _run_lengths(short)  # the run of short lines each line stands in
+    run = _run_lengths(short, pg)  # the run of short lines each line stands in
     texty = ((words >= 12) & (ends > 0)).astype(np.float64)
-    texty_before = np.cumsum(texty) - texty
-    total = max(texty.sum(), 1.0)
-    in_block, dist = _text_block(texty * words)
+    ctexty = pg.cumsum(texty)
+    texty_before = ctexty - texty
+    total = np.maximum(pg.total(ctexty), 1.0)
+    in_block, dist = _text_block(texty * words, pages=pg)
     lw = np.log1p(words)
+    median = np.array([float(np.median(words[sl])) for sl in pg.slices()])[pg.pid]
+    short_share = np.array([short[sl].mean() for sl in pg.slices()])[pg.pid]
     return np.column_stack([
-        position, before, np.full(n, math.log1p(n)), np.full(n, short.mean()),
-        np.full(n, float(np.median(words))), np.full(n, float(extracted)), np.log1p(run),
-        _shift(lw, 1, 0.0), _shift(lw, -1, 0.0), _shift(lw, 2, 0.0), _shift(lw, -2, 0.0),
-        _shift(ends, 1, 0.0), _shift(ends, -1, 0.0),
-        _windowed(lw, 3), _windowed(lw, 10), _windowed(ends, 3), _windowed(ends, 10),
-        texty_before / total, (total - texty_before - texty) / total, in_block, dist,
+        position, before, np.log1p(size), short_share,
+        median, np.full(n, float(extracted)), np.log1p(run),
+        _shift(lw, 1, 0.0, pg), _shift(lw, -1, 0.0, pg), _shift(lw, 2, 0.0, pg),
+        _shift(lw, -2, 0.0, pg), _shift(ends, 1, 0.0, pg), _shift(ends, -1, 0.0, pg),
+        _windowed(lw, 3, pg), _windowed(lw, 10, pg), _windowed(ends, 3, pg),
+        _windowed(ends, 10, pg), texty_before / total, (total - texty_before - texty) / total,
+        in_block, dist,
     ])
 
 
-def _text_block(weights: np.ndarray, gap_cost: float = 8.0) -> tuple[np.ndarray, np.ndarray]:
-    """The densest run: the contiguous lines maximising sum(weight) - gap_cost per line of
-    weight 0 (maximum subsequence). Returns (1 inside, 0 outside) and each line's
-    distance in lines to the run, negative before it."""
-    n = len(weights)
+def _text_block(weights: np.ndarray, gap_cost: float = 8.0, pages: _Pages | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """The densest run of each page: the contiguous lines maximising sum(weight) -
+    gap_cost per line of weight 0 (maximum subsequence). Returns (1 inside, 0 outside) and
+    each line's distance in lines to the run, negative before it."""
+    pg = _pages_of(len(weights), pages)
     score = np.where(weights > 0, weights, -gap_cost)
-    lo, hi = _max_subarray(score)
-    idx = np.arange(n)
-    inside = ((idx >= lo) & (idx <= hi)).astype(np.float64)
-    dist = np.where(idx < lo, idx - lo, np.where(idx > hi, idx - hi, 0)).astype(np.float64)
+    return _around_run(score, pg)
+
+
+def _around_run(score: np.ndarray, pg: _Pages) -> tuple[np.ndarray, np.ndarray]:
+    """Per page, the run of largest sum of `score` (`_max_subarray`): 1 inside it, and
+    each line's signed log distance to it."""
+    lo = np.empty(pg.count, dtype=np.int64)
+    hi = np.empty(pg.count, dtype=np.int64)
+    for k, sl in enumerate(pg.slices()):
+        a, b = _max_subarray(score[sl])
+        lo[k], hi[k] = a, b
+    idx = pg.within
+    lo_, hi_ = lo[pg.pid], hi[pg.pid]
+    inside = ((idx >= lo_) & (idx <= hi_)).astype(np.float64)
+    dist = np.where(idx < lo_, idx - lo_, np.where(idx > hi_, idx - hi_, 0)).astype(np.float64)
     return inside, np.sign(dist) * np.log1p(np.abs(dist))
 
 
@@ -588,8 +716,17 @@ def _max_subarray(score: np.ndarray) -> tuple[int, int]:
     return lo, hi
 
 
-def _run_lengths(flags: np.ndarray) -> np.ndarray:
-    """For each position, the length of the run of True it stands in (0 where False).
+def _run_starts(flags: np.ndarray, pg: _Pages) -> tuple[np.ndarray, np.ndarray]:
+    """Where the runs of True start and end (exclusive), a page start ending a run."""
+    f = flags.astype(bool)
+    prev = _shift(f, 1, False, pg)
+    nxt = _shift(f, -1, False, pg)
+    return np.flatnonzero(f & ~prev), np.flatnonzero(f & ~nxt) + 1
+
+
+def _run_lengths(flags: np.ndarray, pages: _Pages | None = None) -> np.ndarray:
+    """For each position, the length of the run of True it stands in within its page (0
+    where False).
 
     >>> _run_lengths(np.array([True, True, False, True])).tolist()
     [2.0, 2.0, 0.0, 1.0]
@@ -598,100 +735,125 @@ def _run_lengths(flags: np.ndarray) -> np.ndarray:
     out = np.zeros(n)
     if n == 0 or not flags.any():
         return out
-    f = flags.astype(np.int8)
-    edges = np.diff(np.concatenate([[0], f, [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    pg = _pages_of(n, pages)
+    starts, ends = _run_starts(flags, pg)
     lengths = (ends - starts).astype(np.float64)
-    ids = np.cumsum(edges[:-1] == 1) - 1
-    out[flags] = lengths[ids[flags]]
+    ids = np.cumsum(np.isin(np.arange(n), starts)) - 1
+    f = flags.astype(bool)
+    out[f] = lengths[ids[f]]
     return out
 
 
 def context_features(base: np.ndarray, p1: np.ndarray,
-                     lines: Sequence[str] | Tokens | None = None) -> np.ndarray:
+                     lines: Sequence[str] | Sequence[Tokens] | Tokens | None = None,
+                     pages: Sequence[int] | None = None) -> np.ndarray:
     """Stage-2 features: the stage-1 features and the stage-1 scores around each line.
-    `lines` (the document's lines) give the cohesion with the likely body."""
+    `lines` (the document's lines, or their `Tokens`, one per page) give the cohesion with
+    the likely body; `pages` as `LineInput.pages`."""
     n = len(p1)
     if n == 0:
         return np.zeros((0, len(STAGE2_FEATURES)), dtype=np.float32)
+    pg = _Pages(n, pages)
     words = base[:, _COL["words"]].astype(np.float64)
     p = p1.astype(np.float64)
-    lo, hi = _max_subarray((p - 0.5) * np.maximum(words, 1.0))
-    idx = np.arange(n)
-    in_main = ((idx >= lo) & (idx <= hi)).astype(np.float64)
-    dist = np.where(idx < lo, idx - lo, np.where(idx > hi, idx - hi, 0)).astype(np.float64)
+    in_main, main_dist = _around_run((p - 0.5) * np.maximum(words, 1.0), pg)
     body_words = p * words
-    cum = np.cumsum(body_words)
-    total = max(cum[-1], 1.0)
+    cum = pg.cumsum(body_words)
+    total = np.maximum(pg.total(cum), 1.0)
     main_words = words * in_main
-    mcum = np.cumsum(main_words)
-    mtotal = max(mcum[-1], 1.0)
-    rank = np.argsort(np.argsort(-p)) / max(n - 1, 1)
-    runs = _runs(p >= 0.5, words)
+    mcum = pg.cumsum(main_words)
+    mtotal = np.maximum(pg.total(mcum), 1.0)
+    rank = np.empty(n)
+    mean = np.empty(n)
+    for sl in pg.slices():
+        q = p[sl]
+        rank[sl] = np.argsort(np.argsort(-q)) / max(len(q) - 1, 1)
+        mean[sl] = q.mean()
+    runs = _runs(p >= 0.5, words, pg)
     body_coh = np.zeros(n)
     if lines is not None:
-        body_coh = token_overlaps(lines, p >= 0.5, [])[:, 0]
+        if isinstance(lines, Tokens) or (len(lines) and isinstance(lines[0], Tokens)):
+            toks = _page_tokens([], pg, lines)  # type: ignore[arg-type]
+        else:
+            toks = _page_tokens(lines, pg, None)  # type: ignore[arg-type]
+        body_coh = _page_overlaps(toks, pg, p >= 0.5, [[] for _ in range(pg.count)])[:, 0]
     ctx = np.column_stack([
-        p, _shift(p, 1, 0.0), _shift(p, -1, 0.0), _windowed(p, 3), _windowed(p, 7),
-        _windowed(p, 15), in_main, np.sign(dist) * np.log1p(np.abs(dist)),
+        p, _shift(p, 1, 0.0, pg), _shift(p, -1, 0.0, pg), _windowed(p, 3, pg),
+        _windowed(p, 7, pg), _windowed(p, 15, pg), in_main, main_dist,
         (mcum - main_words) / mtotal, (mtotal - mcum) / mtotal, rank,
-        np.full(n, p.mean()), (cum - body_words) / total, (total - cum) / total, runs,
-        body_coh,
+        mean, (cum - body_words) / total, (total - cum) / total, runs, body_coh,
     ])
     return np.column_stack([base, ctx]).astype(np.float32)
 
 
-def _runs(body: np.ndarray, words: np.ndarray) -> np.ndarray:
-    """Per line, about the run of likely-body lines it stands in (or the one before it, for
-    a line outside every run; the first run for lines before it): the run's words (log),
-    its share of the largest run's, whether it is the largest, the lines before and after
-    it to the runs next to it (log), and how many runs the page has (log)."""
+def _runs(body: np.ndarray, words: np.ndarray, pages: _Pages | None = None) -> np.ndarray:
+    """Per line, about the run of likely-body lines it stands in within its page (or the
+    one before it, for a line outside every run; the page's first run for lines before
+    it): the run's words (log), its share of the page's largest run's, whether it is the
+    largest, the lines before and after it to the runs next to it or the page's ends (log),
+    and how many runs the page has (log). Zeros on a page with no such line."""
     n = len(body)
     out = np.zeros((n, 6))
     if n == 0 or not body.any():
         return out
-    f = body.astype(np.int8)
-    edges = np.diff(np.concatenate([[0], f, [0]]))
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    pg = _pages_of(n, pages)
+    starts, ends = _run_starts(body, pg)
+    page = pg.pid[starts]
     csum = np.concatenate([[0.0], np.cumsum(words)])
     sizes = csum[ends] - csum[starts]
-    largest = float(sizes.max()) or 1.0
-    big = int(sizes.argmax())
-    gap_before = starts - np.concatenate([[0], ends[:-1]])
-    gap_after = np.concatenate([starts[1:], [n]]) - ends
-    nearest = np.maximum(np.cumsum(edges[:-1] == 1) - 1, 0)
-    stats = np.column_stack([np.log1p(sizes), sizes / largest,
-                             (np.arange(len(sizes)) == big).astype(np.float64),
+    first = np.searchsorted(page, np.arange(pg.count))  # each page's first run
+    count = np.bincount(page, minlength=pg.count)
+    largest = np.zeros(pg.count)
+    np.maximum.at(largest, page, sizes)
+    largest[largest == 0] = 1.0
+    # the page's largest run: the first of its largest
+    order = np.lexsort((np.arange(len(sizes)), -sizes, page))
+    big = np.zeros(len(sizes), dtype=bool)
+    big[order[np.searchsorted(page[order], np.flatnonzero(count))]] = True
+    same_prev = np.concatenate([[False], page[1:] == page[:-1]])
+    same_next = np.concatenate([page[1:] == page[:-1], [False]])
+    gap_before = starts - np.where(same_prev, np.concatenate([[0], ends[:-1]]), pg.starts[page])
+    gap_after = np.where(same_next, np.concatenate([starts[1:], [0]]), pg.ends[page]) - ends
+    stats = np.column_stack([np.log1p(sizes), sizes / largest[page], big.astype(np.float64),
                              np.log1p(gap_before), np.log1p(gap_after),
-                             np.full(len(sizes), math.log1p(len(sizes)))])
-    return stats[nearest]
+                             np.log1p(count[page].astype(np.float64))])
+    # each line's run: the last to start at or before it in its page, else the page's first
+    nearest = np.searchsorted(starts, np.arange(n), side="right") - 1
+    has = count[pg.pid] > 0
+    nearest = np.where((nearest < 0) | (page[np.maximum(nearest, 0)] != pg.pid),
+                       first[pg.pid], nearest)
+    out[has] = stats[nearest[has]]
+    return out
 
 
 def title_features(base: np.ndarray, p: np.ndarray, inp: LineInput,
                    threshold: float = 0.5) -> np.ndarray:
     """The headline scorer's features: the stage-1 features, the line's body score, and
-    where it stands against the first body line (a headline is the short line at the head
-    of the main text) and against the URL's words."""
+    where it stands against its page's first body line (a headline is the short line at
+    the head of the main text) and against the URL's words."""
     n = len(p)
     if n == 0:
         return np.zeros((0, len(TITLE_FEATURES)), dtype=np.float32)
-    body = np.flatnonzero(p >= threshold)
-    start = int(body[0]) if len(body) else n
+    pg = _Pages(n, inp.pages)
     idx = np.arange(n)
+    first = np.full(pg.count, 0, dtype=np.int64)
+    for k, sl in enumerate(pg.slices()):
+        body = np.flatnonzero(p[sl] >= threshold)
+        first[k] = sl.start + int(body[0]) if len(body) else sl.stop
+    start = first[pg.pid]
     dist = idx - start
     url_overlap = np.zeros(n)
     if inp.url:
         slug = re.sub(r"^[a-z]+://[^/]+", "", inp.url)
         url_overlap = token_overlaps(inp.lines, np.zeros(n, dtype=bool), [slug])[:, 1]
-    chrome_between = np.zeros(n)
     ruled = np.array([r is not None or lr is not None for r, lr in
                       zip(inp.rules, inp.learned, strict=True)], dtype=np.float64)
     c = np.concatenate([[0.0], np.cumsum(ruled)])
     before = idx < start
-    chrome_between[before] = c[start] - c[idx[before] + 1]
+    chrome_between = np.where(before, c[start] - c[np.minimum(idx + 1, n)], 0.0)
     extra = np.column_stack([
         p, np.sign(dist) * np.log1p(np.abs(dist)), before.astype(np.float64),
-        np.log1p(np.maximum(start - idx, 0)), (idx == 0).astype(np.float64),
+        np.log1p(np.maximum(start - idx, 0)), (pg.within == 0).astype(np.float64),
         url_overlap, np.log1p(chrome_between),
     ])
     return np.column_stack([base[:, _TITLE_BASE], extra]).astype(np.float32)
@@ -859,6 +1021,49 @@ class Verdicts:
                 classes[i] = ("line", why)
 
 
+def page_inputs(lines: Sequence[str], classes: list[tuple[str, str] | None],
+                keys: Sequence[int | None], starts: Sequence[int], title: str | None = None,
+                url: str | None = None, extracted: bool = False, min_lines: int = 0
+                ) -> list[tuple[list[list[int]], LineInput]]:
+    """What the model reads of each page (`starts`: where pages 2..N begin) of a document:
+    its paragraphs (groups of line indices: a hard-wrapped paragraph's lines together) and
+    their `LineInput`, repetition counted over the whole document. Pages with fewer than
+    `min_lines` paragraphs that no rule or learned chrome took are left out. `judge_pages`
+    judges these; bench/train_lines.py fits the model on them."""
+    blank = [not t.strip() for t in lines]
+    key_counts = Counter(k for k in keys if k is not None) if keys else Counter()
+    templates = template_keys(list(lines))
+    templates = [None if b else t for t, b in zip(templates, blank, strict=True)]
+    t_counts = Counter(t for t in templates if t is not None)
+    bounds = [0, *starts, len(lines)]
+    tight = _tight(blank)
+    out: list[tuple[list[list[int]], LineInput]] = []
+    for lo, hi in zip(bounds, bounds[1:], strict=False):
+        groups = _paragraph_groups(lines, blank, classes, lo, hi, tight)
+        if not groups or sum(1 for g in groups if classes[g[0]] is None) < max(min_lines, 1):
+            continue  # too few lines to read in context: rules and learned chrome decide
+        at = [g[0] for g in groups]
+        text = {g[0]: " ".join(lines[i].strip() for i in g) for g in groups if len(g) > 1}
+        out.append((groups, LineInput(
+            lines=[text.get(i, lines[i]) for i in at],
+            blank_before=[i > 0 and blank[i - 1] for i in at],
+            blank_after=[g[-1] + 1 < len(blank) and blank[g[-1] + 1] for g in groups],
+            rules=[c if c is not None and c[1].startswith("rule:") else None
+                   for c in (classes[i] for i in at)],
+            keys=[keys[i] if keys else None for i in at],
+            learned=[c[1] if c is not None and c[1].startswith("learned") else None
+                     for c in (classes[i] for i in at)],
+            title=title,
+            url=url,
+            extracted=extracted,
+            same_counts=[key_counts[keys[i]] if keys and keys[i] is not None else 1
+                         for i in at],
+            template_counts=[t_counts[templates[i]] if templates[i] is not None else 1
+                             for i in at],
+        )))
+    return out
+
+
 def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
                 keys: Sequence[int | None], starts: Sequence[int], title: str | None,
                 config: LineModelConfig = DEFAULT_LINE_MODEL_CONFIG,
@@ -879,75 +1084,52 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
     threshold = model.threshold if config.threshold is None else config.threshold
     if extracted:
         threshold = config.extracted_threshold
-    blank = [not t.strip() for t in lines]
-    key_counts = Counter(k for k in keys if k is not None) if keys else Counter()
-    templates = template_keys(list(lines))
-    templates = [None if b else t for t, b in zip(templates, blank, strict=True)]
-    t_counts = Counter(t for t in templates if t is not None)
     out: list[float | None] = [None] * len(lines)
     heads: list[float | None] = [None] * len(lines)
     chrome: list[str | None] = [None] * len(lines)
     no_body: set[int] = set()
-    bounds = [0, *starts, len(lines)]
-    tight = _tight(blank)
-    for lo, hi in zip(bounds, bounds[1:], strict=False):
-        groups = _paragraph_groups(lines, blank, classes, lo, hi, tight)
-        if not groups:
-            continue
-        if sum(1 for g in groups if classes[g[0]] is None) < config.min_lines:
-            continue  # too few lines to read in context: rules and learned chrome decide
-        at = [g[0] for g in groups]
-        text = {g[0]: " ".join(lines[i].strip() for i in g) for g in groups if len(g) > 1}
-        inp = LineInput(
-            lines=[text.get(i, lines[i]) for i in at],
-            blank_before=[i > 0 and blank[i - 1] for i in at],
-            blank_after=[g[-1] + 1 < len(blank) and blank[g[-1] + 1] for g in groups],
-            rules=[c if c is not None and c[1].startswith("rule:") else None
-                   for c in (classes[i] for i in at)],
-            keys=[keys[i] if keys else None for i in at],
-            learned=[c[1] if c is not None and c[1].startswith("learned") else None
-                     for c in (classes[i] for i in at)],
-            title=title,
-            url=url,
-            extracted=extracted,
-            same_counts=[key_counts[keys[i]] if keys and keys[i] is not None else 1
-                         for i in at],
-            template_counts=[t_counts[templates[i]] if templates[i] is not None else 1
-                             for i in at],
-        )
-        tokens = Tokens(inp.lines)
-        base = document_features(inp, tokens)
-        p1 = model.stage1.score(base)
-        p = model.stage2.score(context_features(base, p1, tokens))
-        # the headline scorer reads only the lines that can be a headline: not body,
-        # before the page's first body line
-        h = np.zeros(len(at))
-        first = np.flatnonzero(p1 >= 0.5)
-        cand = np.flatnonzero(p1[: first[0] if len(first) else len(at)] < 0.5)
-        if len(cand):
-            h[cand] = model.title.score(title_features(base, p1, inp)[cand])
-        texty = (base[:, _COL["words"]] >= 8) & (base[:, _COL["ends_sentence"]] > 0)
-        if starts:  # a dump: its template explains its chrome
-            floor_of = np.where(texty, min(threshold, config.dump_text_threshold), threshold)
-        else:
-            # a whole sentence right next to a line the model keeps goes on with it
-            # unless the model is fairly sure of it
-            kept = p >= threshold
-            near = _shift(kept.astype(np.float64), 1, 0.0) + _shift(kept.astype(np.float64),
-                                                                     -1, 0.0)
-            floor_of = np.where(texty & (near > 0), min(threshold, config.next_text_threshold),
-                                threshold)
-        if p.max() < threshold:
-            floor_of = np.zeros(len(at))  # nothing taken out: see above
-            no_body.update(i for g in groups for i in g)
-        for k, g in enumerate(groups):
-            why = None
-            if p[k] < floor_of[k] and classes[g[0]] is None and not protect.intersection(g):
-                why = f"{MODEL_PREFIX} {1 - p[k]:.2f} ({_why(base[k])})"
-            for i in g:
-                out[i] = float(p[k])
-                heads[i] = float(h[k]) if i == g[0] else 0.0
-                chrome[i] = why
+    pages = page_inputs(lines, classes, keys, starts, title, url, extracted, config.min_lines)
+    if not pages:
+        return Verdicts(out, heads, chrome, no_body)
+    # the pages are judged in one call (numpy's cost is per call, a dump has dozens)
+    inp = join_pages([i for _, i in pages])
+    groups = [g for gs, _ in pages for g in gs]
+    n = len(groups)
+    pg = _Pages(n, inp.pages)
+    tokens = [Tokens(list(i.lines)) for _, i in pages]
+    base = document_features(inp, tokens)
+    p1 = model.stage1.score(base)
+    p = model.stage2.score(context_features(base, p1, tokens, inp.pages))
+    # the headline scorer reads only the lines that can be a headline: not body,
+    # before the page's first body line
+    h = np.zeros(n)
+    idx = np.arange(n)
+    first = np.minimum.reduceat(np.where(p1 >= 0.5, idx, pg.hi), pg.starts)
+    cand = np.flatnonzero((idx < first[pg.pid]) & (p1 < 0.5))
+    if len(cand):
+        h[cand] = model.title.score(title_features(base, p1, inp)[cand])
+    texty = (base[:, _COL["words"]] >= 8) & (base[:, _COL["ends_sentence"]] > 0)
+    if starts:  # a dump: its template explains its chrome
+        floor_of = np.where(texty, min(threshold, config.dump_text_threshold), threshold)
+    else:
+        # a whole sentence right next to a line the model keeps goes on with it
+        # unless the model is fairly sure of it
+        kept = (p >= threshold).astype(np.float64)
+        near = _shift(kept, 1, 0.0, pg) + _shift(kept, -1, 0.0, pg)
+        floor_of = np.where(texty & (near > 0), min(threshold, config.next_text_threshold),
+                            threshold)
+    empty = (np.maximum.reduceat(p, pg.starts) < threshold)[pg.pid]
+    floor_of = np.where(empty, 0.0, floor_of)  # nothing taken out: see above
+    for k, g in enumerate(groups):
+        if empty[k]:
+            no_body.update(g)
+        why = None
+        if p[k] < floor_of[k] and classes[g[0]] is None and not protect.intersection(g):
+            why = f"{MODEL_PREFIX} {1 - p[k]:.2f} ({_why(base[k])})"
+        for i in g:
+            out[i] = float(p[k])
+            heads[i] = float(h[k]) if i == g[0] else 0.0
+            chrome[i] = why
     return Verdicts(out, heads, chrome, no_body)
 
 

@@ -175,11 +175,25 @@ def batch_profile(docs: Sequence[RawDocument], config: ChromeConfig = DEFAULT_CH
     return prof
 
 
-def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
-                   profiles: Sequence[ChromeProfile] = (), line_keys: LineKeys | None = None
-                   ) -> list[Article]:
-    """Split one document. A document with no body text left gives no article.
-    `line_keys`: the batch's shared `LineKeys`, if any."""
+@dataclass(slots=True)
+class Prepared:
+    """A document as the line model reads it: unwrapped, each line's rule or learned-chrome
+    verdict (`classes`), its chrome key, the lines a "keep" rule protects, the pattern of
+    leaked page titles, and where the page template starts pages 2..N."""
+
+    doc: RawDocument
+    classes: list[tuple[str, str] | None]
+    keys: list[int | None]
+    protect: set[int]
+    leaked: _LeakedTitle
+    starts: list[int]
+
+
+def prepare_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
+                     profiles: Sequence[ChromeProfile] = (), line_keys: LineKeys | None = None
+                     ) -> Prepared:
+    """Everything split knows of a document's lines before the line model judges them
+    (bench/train_lines.py fits the model on the same)."""
     if config.unwrap:
         doc = _unwrapped(doc)
     classes = classify_lines(doc.lines, config.strip, keep=True)
@@ -203,6 +217,17 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
             if keys:
                 keys[i] = None
     starts = _page_starts(doc.lines, classes, keys) if config.pages and keys else []
+    return Prepared(doc, classes, keys, protect, leaked, starts)
+
+
+def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
+                   profiles: Sequence[ChromeProfile] = (), line_keys: LineKeys | None = None
+                   ) -> list[Article]:
+    """Split one document. A document with no body text left gives no article.
+    `line_keys`: the batch's shared `LineKeys`, if any."""
+    prep = prepare_document(doc, config, profiles, line_keys)
+    doc, classes, keys, protect, leaked, starts = (prep.doc, prep.classes, prep.keys,
+                                                   prep.protect, prep.leaked, prep.starts)
     heads: list[float | None] | None = None
     if config.lines.enabled:
         verdicts = judge_pages(doc.lines, classes, keys, starts, doc.title, config.lines,
