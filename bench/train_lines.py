@@ -34,7 +34,6 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.chrome import LineKeys  # noqa: E402
 from pipeline.lines import (  # noqa: E402
     FEATURES,
     STAGE2_FEATURES,
@@ -42,13 +41,13 @@ from pipeline.lines import (  # noqa: E402
     LineInput,
     context_features,
     document_features,
+    page_inputs,
     title_features,
 )
 from pipeline.model import RawDocument  # noqa: E402
 from pipeline.read import _read_html, _text_document, decode_bytes  # noqa: E402
 from pipeline.repair import fix_document_encoding  # noqa: E402
-from pipeline.split import DEFAULT_SPLIT_CONFIG, _mark_learned, _unwrapped  # noqa: E402
-from pipeline.strip import classify_lines  # noqa: E402
+from pipeline.split import DEFAULT_SPLIT_CONFIG, prepare_document  # noqa: E402
 
 DEV_IDS = "01234567"  # the benchmark's dev half: ids starting with these
 _TOK = re.compile(r"\w+", re.UNICODE)
@@ -64,31 +63,21 @@ class Labelled:
     body: np.ndarray
     title: np.ndarray  # 1 where the line is the article's headline, -1 unknown
     kind: str = "dump"  # aeb (gold), silver, dump, plain
+    share: float = 1.0  # of its document's weight (a dump's page: 1 / its pages)
 
 
-def prepare(doc: RawDocument, url: str | None = None) -> tuple[LineInput, list[int]]:
-    """The model's view of a document, as split builds it (unwrapped, rules, chrome)."""
+def prepare(doc: RawDocument, url: str | None = None, paged: bool = False) -> list[LineInput]:
+    """The model's view of a document, page by page, as split builds it
+    (`split.prepare_document`, `lines.page_inputs`: unwrapped, rules, learned chrome,
+    leaked titles, hard-wrapped paragraphs joined, pages too short to judge left out).
+    `paged`: cut a dump at its page template, as split does; a single page is one page
+    (split also ends there when a template's pages hold no article)."""
     fix_document_encoding([doc])
-    doc = _unwrapped(doc)
-    classes = classify_lines(doc.lines, DEFAULT_SPLIT_CONFIG.strip)
-    keys = LineKeys(DEFAULT_SPLIT_CONFIG.chrome.max_words).of_document(doc.lines)
-    _mark_learned(doc, classes, keys, (), DEFAULT_SPLIT_CONFIG.chrome)
-    at = [i for i, t in enumerate(doc.lines) if t.strip()]
-    blank = [not t.strip() for t in doc.lines]
-    inp = LineInput(
-        lines=[doc.lines[i] for i in at],
-        blank_before=[i > 0 and blank[i - 1] for i in at],
-        blank_after=[i + 1 < len(blank) and blank[i + 1] for i in at],
-        rules=[c if c is not None and c[1].startswith("rule:") else None
-               for c in (classes[i] for i in at)],
-        keys=[keys[i] for i in at],
-        learned=[c[1] if c is not None and c[1].startswith("learned") else None
-                 for c in (classes[i] for i in at)],
-        title=doc.title,
-        url=url or doc.url,
-        extracted=doc.extracted,
-    )
-    return inp, at
+    prep = prepare_document(doc, DEFAULT_SPLIT_CONFIG)
+    pages = page_inputs(prep.doc.lines, prep.classes, prep.keys,
+                        prep.starts if paged else [], prep.doc.title, url or prep.doc.url,
+                        prep.doc.extracted, DEFAULT_SPLIT_CONFIG.lines.min_lines)
+    return [inp for _, inp in pages]
 
 
 def _toks(text: str) -> list[str]:
@@ -132,15 +121,14 @@ def aeb_pages(root: Path) -> list[Labelled]:
         text = f"{host} 2020-01-01 00:00:00\n" + html_text.extract_text(html, guess_layout=True)
         doc = _text_document(text, f"{key}.txt", "utf-8")
         # half the pages come with their URL, as JSON input gives it
-        inp, _ = prepare(doc, truth[key]["url"] if zlib.crc32(key.encode()) % 2 else None)
         headline = _page_headline(html)
-        body = label_against_body(list(inp.lines), truth[key]["articleBody"])
-        title = _title_labels(list(inp.lines), body, headline)
-        out.append(Labelled(key, _site(host), inp, body.astype(np.int8), title, "aeb"))
+        for inp in prepare(doc, truth[key]["url"] if zlib.crc32(key.encode()) % 2 else None):
+            body = label_against_body(list(inp.lines), truth[key]["articleBody"])
+            title = _title_labels(list(inp.lines), body, headline)
+            out.append(Labelled(key, _site(host), inp, body.astype(np.int8), title, "aeb"))
         # the same page as newsclean reads an .html file: trafilatura's main text
         docs, _ = _read_html(html, f"{key}.html", "utf-8")
-        if docs:
-            inp, _ = prepare(docs[0])
+        for inp in prepare(docs[0]) if docs else []:
             body = label_against_body(list(inp.lines), truth[key]["articleBody"])
             title = np.zeros(len(body), dtype=np.int8)
             out.append(Labelled(f"{key}.html", _site(host), inp, body.astype(np.int8), title,
@@ -164,16 +152,16 @@ def silver_docs(root: Path, cache: Path | None = None) -> list[Labelled]:
     out = []
     for page in silver_pages(root, cache):
         doc = _text_document(page.text, page.name, "utf-8")
-        inp, _ = prepare(doc)
-        body = label_against_body(list(inp.lines), page.main).astype(np.int8)
-        norm = [_norm_ws(t) for t in inp.lines]
-        for snippets, value in ((page.without, 0), (page.with_, 1)):
-            for snip in map(_norm_ws, snippets):
-                for k, t in enumerate(norm):
-                    if snip and snip in t:
-                        body[k] = value
-        title = np.full(len(body), -1, dtype=np.int8)
-        out.append(Labelled(page.name, _site(page.host), inp, body, title, "silver"))
+        for inp in prepare(doc):
+            body = label_against_body(list(inp.lines), page.main).astype(np.int8)
+            norm = [_norm_ws(t) for t in inp.lines]
+            for snippets, value in ((page.without, 0), (page.with_, 1)):
+                for snip in map(_norm_ws, snippets):
+                    for k, t in enumerate(norm):
+                        if snip and snip in t:
+                            body[k] = value
+            title = np.full(len(body), -1, dtype=np.int8)
+            out.append(Labelled(page.name, _site(page.host), inp, body, title, "silver"))
     return out
 
 
@@ -238,25 +226,23 @@ def dump_docs(n: int, seed: int, families: str, per_dump: tuple[int, int] = (3, 
         if isinstance(decoded, str):
             continue
         doc = _text_document(decoded[0], d.name, decoded[1])
-        inp, _ = prepare(doc)
         body_set = {norm(p) for t in d.articles for p in t.paragraphs}
         junk = {norm(j) for t in d.articles for j in t.junk}
         titles = {norm(t.title) for t in d.articles if t.title}
-        deks = {norm(t.dek) for t in d.articles if t.dek}
-        body = np.full(len(inp.lines), -1, dtype=np.int8)
-        title = np.zeros(len(inp.lines), dtype=np.int8)
-        for k, line in enumerate(inp.lines):
-            x = norm(line)
-            if x in titles:
-                body[k], title[k] = 0, 1
-            elif x in body_set:
-                body[k] = 1
-            elif x in junk:
-                body[k] = 0
-            elif x in deks:
-                body[k] = -1
-        out.append(Labelled(f"{d.name}:{per_dump[0]}:{short}", f"dump:{d.publisher}", inp, body,
-                            title))
+        pages = prepare(doc, paged=True)
+        for page, inp in enumerate(pages):
+            body = np.full(len(inp.lines), -1, dtype=np.int8)  # (a dek: neither)
+            title = np.zeros(len(inp.lines), dtype=np.int8)
+            for k, line in enumerate(inp.lines):
+                x = norm(line)
+                if x in titles:
+                    body[k], title[k] = 0, 1
+                elif x in body_set:
+                    body[k] = 1
+                elif x in junk:
+                    body[k] = 0
+            out.append(Labelled(f"{d.name}:{per_dump[0]}:{short}:{page}", f"dump:{d.publisher}",
+                                inp, body, title, share=1.0 / len(pages)))
     return out
 
 
@@ -287,11 +273,11 @@ def plain_docs(n: int, seed: int) -> list[Labelled]:
             title += [0] * (1 + len(items))
         text = "\n\n".join(lines) + "\n"
         doc = _text_document(text, f"plain{k}.txt", "utf-8")
-        inp, _ = prepare(doc)
         norm = {" ".join(x.split()): (b, t) for x, b, t in zip(lines, body, title, strict=True)}
-        b = np.array([norm.get(" ".join(x.split()), (-1, 0))[0] for x in inp.lines], np.int8)
-        t = np.array([norm.get(" ".join(x.split()), (-1, 0))[1] for x in inp.lines], np.int8)
-        out.append(Labelled(f"plain{k}", f"plain:{k % 10}", inp, b, t, "plain"))
+        for inp in prepare(doc):
+            b = np.array([norm.get(" ".join(x.split()), (-1, 0))[0] for x in inp.lines], np.int8)
+            t = np.array([norm.get(" ".join(x.split()), (-1, 0))[1] for x in inp.lines], np.int8)
+            out.append(Labelled(f"plain{k}", f"plain:{k % 10}", inp, b, t, "plain"))
     return out
 
 
@@ -351,17 +337,17 @@ BODY_WEIGHT = 4.0
 
 def weights_of(docs: list[Labelled], y: np.ndarray) -> np.ndarray:
     """Each labelled document weighs the same in all (a 600-line page is not worth ten
-    small ones), AEB pages twice what a synthetic dump weighs; in the synthetic ones a
-    body line `BODY_WEIGHT` times a chrome line."""
+    small ones; a dump's pages share its weight), AEB pages twice what a synthetic dump
+    weighs; in the synthetic ones a body line `BODY_WEIGHT` times a chrome line."""
     w = []
     for d in docs:
         n = max(int((d.body >= 0).sum()), 1)
         if d.kind == "aeb":
-            w.append(np.full(len(d.body), 200.0 / n))
+            w.append(np.full(len(d.body), 200.0 * d.share / n))
         elif d.kind == "silver":
-            w.append(np.full(len(d.body), SILVER_WEIGHT * 100.0 / n))
+            w.append(np.full(len(d.body), SILVER_WEIGHT * 100.0 * d.share / n))
         else:
-            w.append(np.where(d.body == 1, BODY_WEIGHT, 1.0) * 100.0 / n)
+            w.append(np.where(d.body == 1, BODY_WEIGHT, 1.0) * 100.0 * d.share / n)
     return np.concatenate(w)
 
 
@@ -385,7 +371,8 @@ def fit_two_stage(docs: list[Labelled], folds: int = 5, seed: int = 0) -> tuple:
     xt = np.concatenate([title_features(f, p1[groups == k], docs[k].inp)
                          for k, f in enumerate(feats)])
     yt = np.concatenate([d.title for d in docs])
-    wt = np.concatenate([np.full(len(d.title), 100.0 / max(len(d.title), 1)) for d in docs])
+    wt = np.concatenate([np.full(len(d.title), 100.0 * d.share / max(len(d.title), 1))
+                         for d in docs])
     tk = yt >= 0
     st = fit_trees(xt[tk], yt[tk], wt[tk], seed)
     return s1, s2, st

@@ -68,3 +68,19 @@ def test_training_data_never_holds_the_held_half(bench: Path) -> None:
     assert {d.name.split(".")[0] for d in docs} == {"0a1b", "7c2d"}
     assert all("HELD HALF" not in line for d in docs for line in d.inp.lines)
     assert all(d.body.sum() >= 2 for d in docs if not d.name.endswith(".html"))
+
+
+def test_the_model_is_fitted_on_what_split_shows_it() -> None:
+    """bench/train_lines.py builds its inputs through split's own preparation: a
+    hard-wrapped paragraph is one input, as judge_pages reads it."""
+    from bench.train_lines import prepare
+    from pipeline.read import _text_document
+
+    wrapped = ("The harbour bridge will close for six weeks of repairs from Monday, the\n"
+               "county council said on Thursday, after inspections found corrosion.")
+    lines = ["Harbour bridge to close", *["Home", "News", "Sport"], wrapped,
+             *[f"Drivers will take the coast road, a detour of {k} miles, the council said."
+               for k in range(10, 16)]]
+    doc = _text_document("\n\n".join(lines) + "\n", "wrapped.txt", "utf-8")
+    (inp,) = prepare(doc)
+    assert " ".join(wrapped.split()) in [" ".join(t.split()) for t in inp.lines]
