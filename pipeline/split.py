@@ -358,8 +358,9 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
         if tk is not None:
             shapes[tk].append(i)
     best: tuple[int, list[int]] | None = None
+    heads = _Headlines(lines)
     for key in candidates:  # earliest first: it wins ties
-        starts = _starts_from_anchor(lines, classes, keys, occ[key], body)
+        starts = _starts_from_anchor(lines, classes, keys, occ[key], body, heads)
         if not starts:
             continue
         # The true page template puts most repeated lines once on every page: score a
@@ -374,7 +375,7 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
         fits = pages * template
         # ... and every page opens the way page 1 does (same junk line, or a headline)
         bounds = [0, *starts, len(lines)]
-        opening = [_opening(lines, classes, keys, lo, hi)
+        opening = [_opening(lines, classes, keys, lo, hi, heads)
                    for lo, hi in zip(bounds, bounds[1:], strict=False)]
         fits += 2 * sum(o == opening[0] for o in opening)
         if best is None or fits > best[0]:
@@ -382,15 +383,34 @@ def _page_starts(lines: list[str], classes: list[tuple[str, str] | None],
     return best[1] if best else []
 
 
+class _Headlines:
+    """`looks_like_title` of a document's lines, each worked out once (the page-template
+    search asks about the same lines for every candidate anchor)."""
+
+    __slots__ = ("known", "lines")
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.known: dict[int, bool] = {}
+
+    def __call__(self, i: int) -> bool:
+        got = self.known.get(i)
+        if got is None:
+            got = self.known[i] = looks_like_title(self.lines[i])
+        return got
+
+
 def _opening(lines: list[str], classes: list[tuple[str, str] | None],
-             keys: list[int | None], lo: int, hi: int) -> object:
+             keys: list[int | None], lo: int, hi: int, heads: _Headlines | None = None
+             ) -> object:
     """How a page opens: its first junk line's key, "headline" or "text"."""
     for i in range(lo, hi):
         if not lines[i].strip():
             continue
         if classes[i] is not None:
             return keys[i]
-        return "headline" if looks_like_title(lines[i]) else "text"
+        head = heads(i) if heads is not None else looks_like_title(lines[i])
+        return "headline" if head else "text"
     return None
 
 
@@ -401,7 +421,7 @@ _INLINE_RULE = re.compile(r"rule:(photo|caption|image|advertisement)")
 
 def _starts_from_anchor(lines: list[str], classes: list[tuple[str, str] | None],
                         keys: list[int | None], anchor: list[int], body: list[bool],
-                        min_pars: int = 2) -> list[int]:
+                        heads: _Headlines | None = None, min_pars: int = 2) -> list[int]:
     if any(not any(body[a:b]) for a, b in zip(anchor, anchor[1:], strict=False)):
         return []
     first = anchor[0]
@@ -430,9 +450,10 @@ def _starts_from_anchor(lines: list[str], classes: list[tuple[str, str] | None],
     else:
         # a footer (or a separator between articles): the next page starts after it, unless
         # no body text follows (the last page's footer)
+        last_body = next((i for i in range(len(body) - 1, -1, -1) if body[i]), -1)
         for prev, at in zip([-1, *anchor], anchor, strict=False):
-            start = _start_near_footer(lines, classes, prev, at)
-            if any(body[start:]):
+            start = _start_near_footer(lines, classes, prev, at, heads)
+            if start <= last_body:  # body text follows
                 starts.append(start)
     # every page must hold body text: a few paragraphs at least
     bounds = [0, *starts, len(lines)]
@@ -451,14 +472,15 @@ _MIN_TEMPLATE_LINES_TWO_PAGES = 4
 
 
 def _start_near_footer(lines: list[str], classes: list[tuple[str, str] | None], prev: int,
-                       at: int) -> int:
+                       at: int, heads: _Headlines | None = None) -> int:
     """The start of the page after a footer line at `at`: a headline standing alone
     between junk just before it (`... junk / Headline / junk(at)`), else the first
     non-junk line after the junk run that holds `at`."""
     k = at - 1
     while k > prev and (not lines[k].strip() or classes[k] is not None):
         k -= 1
-    if k > prev and classes[k] is None and looks_like_title(lines[k]):
+    if k > prev and classes[k] is None and (heads(k) if heads is not None
+                                            else looks_like_title(lines[k])):
         j = k - 1
         while j > prev and not lines[j].strip():
             j -= 1
