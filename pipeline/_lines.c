@@ -7,6 +7,7 @@
  * - line_shape: the shape features of each line (lines._shape_row).
  * - template_keys: each line's template with names and numbers taken out
  *   (lines.template_key).
+ * - max_runs: each page's run of largest sum (lines._max_subarray page by page).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -900,7 +901,91 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------- max_runs */
+
+/* max_runs(score, starts, lo, hi): for each page k (score[starts[k]:starts[k + 1]], the
+ * last to the end; starts int32, increasing, the first 0), the run lo[k]..hi[k] (inclusive,
+ * page-relative) of largest sum, as lines._max_subarray finds it: prefix sums added left to
+ * right (as numpy's cumsum), the first end of largest gain, and the latest start at or
+ * before it where the prefix sum is at its minimum. */
+static PyObject *max_runs(PyObject *self, PyObject *args) {
+    PyObject *os, *ost, *olo, *ohi;
+    if (!PyArg_ParseTuple(args, "OOOO", &os, &ost, &olo, &ohi)) return NULL;
+    Py_buffer bs, bst, blo, bhi;
+    if (get_buffer_of("max_runs", os, &bs, 0, 8, "score") < 0) return NULL;
+    if (get_buffer_of("max_runs", ost, &bst, 0, 4, "starts") < 0) {
+        PyBuffer_Release(&bs);
+        return NULL;
+    }
+    if (get_buffer_of("max_runs", olo, &blo, 1, 4, "lo") < 0) {
+        PyBuffer_Release(&bs);
+        PyBuffer_Release(&bst);
+        return NULL;
+    }
+    if (get_buffer_of("max_runs", ohi, &bhi, 1, 4, "hi") < 0) {
+        PyBuffer_Release(&bs);
+        PyBuffer_Release(&bst);
+        PyBuffer_Release(&blo);
+        return NULL;
+    }
+    PyObject *result = NULL;
+    double *prefix = NULL;
+    Py_ssize_t n = bs.len / 8, pages = bst.len / 4;
+    const double *score = bs.buf;
+    const int32_t *starts = bst.buf;
+    int32_t *lo_out = blo.buf, *hi_out = bhi.buf;
+    if (blo.len / 4 != pages || bhi.len / 4 != pages || n > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "max_runs: array sizes do not fit together");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < pages; k++) {
+        Py_ssize_t a = starts[k], b = k + 1 < pages ? starts[k + 1] : n;
+        if ((k == 0 && a != 0) || a < 0 || b <= a || b > n) {
+            PyErr_SetString(PyExc_ValueError, "max_runs: page starts do not cut the scores");
+            goto done;
+        }
+    }
+    prefix = PyMem_Malloc((size_t)(n + 1) * sizeof(double));
+    if (prefix == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < pages; k++) {
+        Py_ssize_t a = starts[k], b = k + 1 < pages ? starts[k + 1] : n, m = b - a;
+        double low = 0.0, best = 0.0;
+        Py_ssize_t hi = -1;
+        prefix[0] = 0.0;
+        for (Py_ssize_t i = 0; i < m; i++) {
+            prefix[i + 1] = prefix[i] + score[a + i];
+            if (prefix[i] < low) low = prefix[i]; /* min of prefix[0..i] */
+            double gain = prefix[i + 1] - low;
+            if (hi < 0 || gain > best) {
+                best = gain;
+                hi = i;
+            }
+        }
+        /* the minimum of prefix[0..hi], and the last place it is reached */
+        double at_min = prefix[0];
+        for (Py_ssize_t i = 1; i <= hi; i++)
+            if (prefix[i] < at_min) at_min = prefix[i];
+        Py_ssize_t lo = hi;
+        while (lo > 0 && prefix[lo] != at_min) lo--;
+        lo_out[k] = (int32_t)lo;
+        hi_out[k] = (int32_t)hi;
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyMem_Free(prefix);
+    PyBuffer_Release(&bs);
+    PyBuffer_Release(&bst);
+    PyBuffer_Release(&blo);
+    PyBuffer_Release(&bhi);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"max_runs", max_runs, METH_VARARGS, "max_runs(score, starts, lo, hi) -> None"},
     {"token_overlaps", token_overlaps, METH_VARARGS,
      "token_overlaps(lines_or_tokens, mask, refs, stop, out) -> None"},
     {"tokenize", tokenize, METH_VARARGS, "tokenize(lines, stop) -> capsule"},

@@ -498,10 +498,14 @@ class _Pages:
         return [slice(a, b) for a, b in zip(self.starts.tolist(), self.ends.tolist(),
                                             strict=True)]
 
-    def cumsum(self, values: np.ndarray) -> np.ndarray:
-        """The running sum of `values` within each page (summed page by page, as alone)."""
+    def cumsum(self, values: np.ndarray, integral: bool = False) -> np.ndarray:
+        """The running sum of `values` within each page (summed page by page, as alone;
+        `integral`: the values are whole numbers, whose sums are exact in any order)."""
         if self.count <= 1:
             return np.cumsum(values, dtype=np.float64)
+        if integral:
+            c = np.cumsum(values, dtype=np.float64)
+            return c - (c - values)[self.starts][self.pid]
         out = np.empty(len(values), dtype=np.float64)
         for sl in self.slices():
             np.cumsum(values[sl], out=out[sl])
@@ -581,7 +585,7 @@ def document_features(inp: LineInput, tokens: Sequence[Tokens] | Tokens | None =
     # is seldom the article
     end = np.array([1.0 if r is not None and (r[0] == "block" or r[0] == "boundary-end")
                     else 0.0 for r in inp.rules])
-    end_above = np.log1p(pg.cumsum(end) - end)
+    end_above = np.log1p(pg.cumsum(end, integral=True) - end)
     repeated = ((same >= 2) | (tmpl >= 3)).astype(np.float64)
     ruled = np.array([float(r is not None or lr is not None)
                       for r, lr in zip(inp.rules, inp.learned, strict=True)])
@@ -589,16 +593,19 @@ def document_features(inp: LineInput, tokens: Sequence[Tokens] | Tokens | None =
     # after them
     byline = rules[:, 3 + RULE_GROUPS.index("byline")]
     heads = shape[:, _COL["headline_shape"]] * (shape[:, _COL["ends_sentence"]] == 0)
-    extra = np.column_stack([end_above, _windowed(repeated, 4, pg), _windowed(ruled, 3, pg),
+    extra = np.column_stack([end_above, _windowed(repeated, 4, pg, True),
+                             _windowed(ruled, 3, pg, True),
                              cohesion, coh_title, _recent(byline, 6, True, pg),
                              _recent(byline, 6, False, pg), _recent(heads, 4, True, pg)])
     return np.column_stack([shape, rules, repeat, place, extra]).astype(np.float32)
 
 
-def _windowed(values: np.ndarray, radius: int, pages: _Pages | None = None) -> np.ndarray:
-    """Mean of `values` over [i - radius, i + radius], clipped at the ends of the page."""
+def _windowed(values: np.ndarray, radius: int, pages: _Pages | None = None,
+              integral: bool = False) -> np.ndarray:
+    """Mean of `values` over [i - radius, i + radius], clipped at the ends of the page
+    (`integral`: the values are whole numbers)."""
     pg = _pages_of(len(values), pages)
-    c = pg.cumsum(values)
+    c = pg.cumsum(values, integral)
     lo = np.maximum(np.arange(len(values)) - radius, pg.lo)
     hi = np.minimum(np.arange(len(values)) + radius + 1, pg.hi)
     upper = c[hi - 1]
@@ -656,20 +663,23 @@ def _place_features(shape: np.ndarray, extracted: bool = False,
     short = words < 6
     run = _run_lengths(short, pg)  # the run of short lines each line stands in
     texty = ((words >= 12) & (ends > 0)).astype(np.float64)
-    ctexty = pg.cumsum(texty)
+    ctexty = pg.cumsum(texty, integral=True)
     texty_before = ctexty - texty
     total = np.maximum(pg.total(ctexty), 1.0)
     in_block, dist = _text_block(texty * words, pages=pg)
     lw = np.log1p(words)
-    median = np.array([float(np.median(words[sl])) for sl in pg.slices()])[pg.pid]
-    short_share = np.array([short[sl].mean() for sl in pg.slices()])[pg.pid]
+    # each page's median of words (whole numbers: the middle one, or the mean of the two)
+    ranked = words[np.lexsort((words, pg.pid))]
+    median = ((ranked[pg.starts + (pg.sizes - 1) // 2] + ranked[pg.starts + pg.sizes // 2])
+              / 2.0)[pg.pid]
+    short_share = (np.bincount(pg.pid, weights=short, minlength=pg.count) / pg.sizes)[pg.pid]
     return np.column_stack([
         position, before, np.log1p(size), short_share,
         median, np.full(n, float(extracted)), np.log1p(run),
         _shift(lw, 1, 0.0, pg), _shift(lw, -1, 0.0, pg), _shift(lw, 2, 0.0, pg),
         _shift(lw, -2, 0.0, pg), _shift(ends, 1, 0.0, pg), _shift(ends, -1, 0.0, pg),
-        _windowed(lw, 3, pg), _windowed(lw, 10, pg), _windowed(ends, 3, pg),
-        _windowed(ends, 10, pg), texty_before / total, (total - texty_before - texty) / total,
+        _windowed(lw, 3, pg), _windowed(lw, 10, pg), _windowed(ends, 3, pg, True),
+        _windowed(ends, 10, pg, True), texty_before / total, (total - texty_before - texty) / total,
         in_block, dist,
     ])
 
@@ -687,11 +697,14 @@ def _text_block(weights: np.ndarray, gap_cost: float = 8.0, pages: _Pages | None
 def _around_run(score: np.ndarray, pg: _Pages) -> tuple[np.ndarray, np.ndarray]:
     """Per page, the run of largest sum of `score` (`_max_subarray`): 1 inside it, and
     each line's signed log distance to it."""
-    lo = np.empty(pg.count, dtype=np.int64)
-    hi = np.empty(pg.count, dtype=np.int64)
-    for k, sl in enumerate(pg.slices()):
-        a, b = _max_subarray(score[sl])
-        lo[k], hi[k] = a, b
+    lo = np.empty(pg.count, dtype=np.int32)
+    hi = np.empty(pg.count, dtype=np.int32)
+    if _native_lines is not None and pg.count:
+        _native_lines.max_runs(np.ascontiguousarray(score, dtype=np.float64),
+                               pg.starts.astype(np.int32), lo, hi)
+    else:
+        for k, sl in enumerate(pg.slices()):
+            lo[k], hi[k] = _max_subarray(score[sl])
     idx = pg.within
     lo_, hi_ = lo[pg.pid], hi[pg.pid]
     inside = ((idx >= lo_) & (idx <= hi_)).astype(np.float64)

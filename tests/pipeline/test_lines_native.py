@@ -93,3 +93,35 @@ def test_tokens_made_once_give_the_same_overlaps() -> None:
                                   L.token_overlaps(lines, mask, ["harbour"]))
     py = _python(lambda: L.token_overlaps(L.Tokens(lines), mask, ["harbour"]))
     np.testing.assert_allclose(L.token_overlaps(once, mask, ["harbour"]), py, rtol=0, atol=1e-12)
+
+
+def test_page_runs_match_their_python_twin_ties_included() -> None:
+    """max_runs finds each page's run of largest sum as _max_subarray does alone, where
+    runs tie (integer scores), at a page's ends, and on one-line pages."""
+    rng = np.random.default_rng(3)
+    for trial in range(400):
+        n = int(rng.integers(1, 60))
+        if trial % 2:
+            score = rng.integers(-3, 4, n).astype(np.float64)  # ties
+        else:
+            score = rng.normal(0, 5, n)
+        cuts = sorted(set(rng.integers(1, n, int(rng.integers(0, 6))).tolist())) if n > 1 else []
+        pg = L._Pages(n, [0, *cuts])
+        got = L._around_run(score, pg)
+        want = _python(L._around_run, score, pg)
+        np.testing.assert_array_equal(got[0], want[0])
+        np.testing.assert_array_equal(got[1], want[1])
+        for sl in pg.slices():  # and each page as _max_subarray reads it alone
+            lo, hi = L._max_subarray(score[sl])
+            inside = np.flatnonzero(got[0][sl])
+            assert (inside[0], inside[-1]) == (lo, hi)
+
+
+def test_page_runs_refuse_starts_that_do_not_cut_the_scores() -> None:
+    lo = np.zeros(2, dtype=np.int32)
+    hi = np.zeros(2, dtype=np.int32)
+    for starts in ([1, 3], [0, 9], [0, 0]):
+        with pytest.raises(ValueError, match="max_runs"):
+            lines_native.max_runs(np.zeros(5), np.array(starts, dtype=np.int32), lo, hi)
+    with pytest.raises(TypeError, match="max_runs: starts must hold int32"):
+        lines_native.max_runs(np.zeros(5), np.array([0, 2], dtype=np.int64), lo, hi)
