@@ -112,6 +112,8 @@ def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> b
         return False
     if not (text[0].isalnum() or text[0] in "\"'‘“¿¡["):
         return False  # a bullet, a dash, a rule of "=" or "#"
+    if "://" in text or "www." in text:
+        return False  # an address, a source line, a link
     # A quoted headline ("'Strong dollar' call halts slide") is fine; a quoted sentence
     # with its attribution ("“It tore my arm off,” recounted ...") is body.
     if text[0] in "\"'" and (text.endswith(".") or re.search(r"[,.!?]['\"]", text)):
@@ -663,7 +665,8 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
     title_at = -1
     headline = None
     if seg.forced_title is None and not doc.title and heads is not None:
-        headline = _model_headline(seg, classes, heads) or _leading_headline(seg, classes)
+        headline = (_markdown_headline(seg, classes) or _model_headline(seg, classes, heads)
+                    or _leading_headline(seg, classes))
     lines = []
     title_norm = normalize_line(doc.title) if doc.title else None
     for entry in seg.lines:
@@ -825,6 +828,26 @@ def related_block(seg_lines: list[tuple[int, str]], lines: list[tuple[int, str]]
             removed.append(Removal(t, f"{cls[1]} (listed link)", "strip"))
         return [e for e in lines if e[0] not in drop]
     return lines
+
+
+def _markdown_headline(seg: _Segment, classes: list[tuple[str, str] | None]
+                       ) -> tuple[int, str] | None:
+    """A Markdown page's headline: the last heading ("# ...", "## ...") before its first
+    body line that no rule or learned chrome took (a site's name or a section heading
+    stands higher up) and that reads as a headline."""
+    found = None
+    for i, text in seg.lines:
+        cls = classes[i]
+        if _MD_HEADING.match(text):
+            if (cls is None or cls[1].startswith(MODEL_PREFIX)) and looks_like_title(text):
+                found = (i, text)
+            continue
+        if cls is None:
+            break
+    return found
+
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,3}\s+\S")
 
 
 def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]

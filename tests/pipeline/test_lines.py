@@ -116,6 +116,24 @@ def test_a_us_headline_is_the_title_not_the_first_paragraph(tmp_path: Path) -> N
     assert art.paragraphs == BODY
 
 
+def test_a_markdown_page_s_heading_is_its_title(tmp_path: Path) -> None:
+    """A scraper that writes Markdown marks the headline: the last heading above the body
+    (not the site's name, higher up), whatever the line model makes of it."""
+    lines = ["Source: https://www.harbourviewdaily.example/ (fetched 2024-03-14)",
+             "# Harbourview Daily", "[Home](https://x.example/) [News](https://x.example/n)",
+             "LOCAL NEWS", f"# {HEADLINE}", "By Morgan Ellis", "Share this story", *BODY,
+             "## More from Local News", "[Ferry fares to rise](https://x.example/ferry)"]
+    art = _clean(tmp_path, "page.md.txt", "\n\n".join(lines) + "\n").articles[0]
+    assert art.title == HEADLINE
+    assert art.paragraphs[:len(BODY) - 1] == BODY[:-1]
+
+
+def test_a_source_line_or_a_link_is_no_headline() -> None:
+    assert not looks_like_title("Source: https://foxnews.com/ (fetched 2016-09-07)")
+    assert not looks_like_title("Read it at www.example.com today")
+    assert looks_like_title("Harbour bridge to close for six weeks")
+
+
 def test_a_reporting_credit_stays_in_the_text(tmp_path: Path) -> None:
     credit = "Morgan Ellis contributed reporting from Millbrook."
     text = "\n\n".join([HEADLINE, *BODY, credit]) + "\n"
