@@ -52,6 +52,14 @@ _HEADER = re.compile(
     r"^(?P<source>\S.{0,98}?)\s+(?P<ts>\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?)"
     r"(?:\s*(?:Z|UTC|[+-]\d{2}:?\d{2}))?\s*$"
 )
+# "Source: https://example.com/ (fetched 2025-03-04)", "Scraped 2025-03-04 from example.com":
+# a scraper's note of where and when, the site's address for the publisher.
+_NOTE_HEADER = re.compile(
+    r"^(?:source|scraped|fetched|retrieved|crawled|saved|downloaded|url)\b.{0,160}$",
+    re.IGNORECASE)
+_NOTE_HOST = re.compile(r"(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?=[/\s)]|$)",
+                        re.IGNORECASE)
+_NOTE_TS = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\b")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
 _META_CHARSET = re.compile(
@@ -84,9 +92,10 @@ def parse_header(line: str) -> tuple[str, datetime] | None:
     >>> parse_header("LONDON — Ukrainian President Volodymyr Zelenskyy has accused") is None
     True
     """
-    m = _HEADER.match(line.strip())
+    line = line.strip()
+    m = _HEADER.match(line)
     if not m:
-        return None
+        return _note_header(line)
     source = m.group("source").strip(" -|–—:")
     if not source or len(source.split()) > 8:
         return None
@@ -94,6 +103,25 @@ def parse_header(line: str) -> tuple[str, datetime] | None:
     if ts is None:
         return None
     return source, ts
+
+
+def _note_header(line: str) -> tuple[str, datetime] | None:
+    """A scraper's note header: "Source: https://example.com/ (fetched 2025-03-04)" or
+    "Scraped 2025-03-04 from example.com" gives ("example.com", that time).
+
+    >>> _note_header("Scraped 2024-06-12 from cnn.com")[0]
+    'cnn.com'
+    >>> _note_header("Source: Al Jazeera and news agencies") is None
+    True
+    """
+    if len(line.split()) > 8 or not _NOTE_HEADER.match(line):
+        return None
+    ts_m = _NOTE_TS.search(line)
+    host_m = _NOTE_HOST.search(line[: ts_m.start()] + " " + line[ts_m.end():]) if ts_m else None
+    if ts_m is None or host_m is None or not re.search(r"[a-z]", host_m.group("host"), re.I):
+        return None
+    ts = parse_timestamp(ts_m.group(0))
+    return (host_m.group("host").lower(), ts) if ts is not None else None
 
 
 def parse_timestamp(value: object) -> datetime | None:

@@ -112,8 +112,8 @@ def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> b
         return False
     if not (text[0].isalnum() or text[0] in "\"'‘“¿¡["):
         return False  # a bullet, a dash, a rule of "=" or "#"
-    if "://" in text or "www." in text:
-        return False  # an address, a source line, a link
+    if "://" in text or "www." in text or "»" in text or " > " in text:
+        return False  # an address, a source line, a link, a breadcrumb trail
     # A quoted headline ("'Strong dollar' call halts slide") is fine; a quoted sentence
     # with its attribution ("“It tore my arm off,” recounted ...") is body.
     if text[0] in "\"'" and (text.endswith(".") or re.search(r"[,.!?]['\"]", text)):
@@ -428,7 +428,8 @@ def _starts_from_anchor(lines: list[str], classes: list[tuple[str, str] | None],
         return []
     first = anchor[0]
     head = [i for i in range(first) if lines[i].strip()]
-    head_content = [i for i in head if classes[i] is None]
+    # (a header line with an address, "Source: https://...", is no headline or dek)
+    head_content = [i for i in head if classes[i] is None and "://" not in lines[i]]
     starts: list[int] = []
     if len(head_content) <= 2:
         # junk of the kinds page 1 has above the anchor (its top chrome, byline, date)
@@ -854,7 +855,8 @@ def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]
                       ) -> tuple[int, str] | None:
     """A page that opens with its headline: the segment's first line that no rule or
     learned chrome took, taken out by the model, is headline-shaped and the body follows
-    within three lines."""
+    within three lines, or within eight where the lines between are rules' or learned
+    chrome (a byline, a date, a share bar)."""
     at = next((k for k, (i, _) in enumerate(seg.lines) if classes[i] is None
                or classes[i][1].startswith(MODEL_PREFIX)), None)  # type: ignore[index]
     if at is None:
@@ -863,9 +865,11 @@ def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]
     cls = classes[i]
     if cls is None or not looks_like_title(text):
         return None
-    for j, _ in seg.lines[at + 1:at + 5]:
+    for k, (j, _) in enumerate(seg.lines[at + 1:at + 9]):
         if classes[j] is None:
             return i, text
+        if k >= 3 and classes[j][1].startswith(MODEL_PREFIX):  # type: ignore[index]
+            return None  # past the byline and date, only rules' and learned chrome
     return None
 
 

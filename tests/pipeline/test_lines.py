@@ -131,6 +131,8 @@ def test_a_markdown_page_s_heading_is_its_title(tmp_path: Path) -> None:
 def test_a_source_line_or_a_link_is_no_headline() -> None:
     assert not looks_like_title("Source: https://foxnews.com/ (fetched 2016-09-07)")
     assert not looks_like_title("Read it at www.example.com today")
+    assert not looks_like_title("Home » Sponsorship » Technology")
+    assert not looks_like_title("News > Local > Transport")
     assert looks_like_title("Harbour bridge to close for six weeks")
 
 

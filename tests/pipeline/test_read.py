@@ -20,6 +20,24 @@ def test_header_gives_source_and_fetch_time(tmp_path: Path) -> None:
     assert "The New York Times 2025-03-04 12:11:56" not in doc.lines
 
 
+def test_a_scraper_s_note_is_a_header_too(tmp_path: Path) -> None:
+    """"Source: <address> (fetched <date>)" and "Scraped <date> from <site>" name the site
+    and the fetch date: metadata, not a line of the article (nor its headline)."""
+    for first, source in (("Source: https://www.example.com/ (fetched 2024-06-12)",
+                           "example.com"),
+                          ("Scraped 2024-06-12 from news.example.co.uk", "news.example.co.uk")):
+        (tmp_path / "a.txt").write_text(f"{first}\n\nHarbour bridge to close\n\nText.\n",
+                                        "utf-8")
+        docs, rejects = read_file(tmp_path / "a.txt", tmp_path)
+        assert not rejects
+        assert docs[0].source == source
+        assert docs[0].fetched_at == datetime(2024, 6, 12, tzinfo=UTC)
+        assert first not in docs[0].lines
+    # a credit line that names no address and no date is text
+    assert parse_header("Source: Al Jazeera and news agencies") is None
+    assert parse_header("Source: figures from 2024-06-12 onwards show a rise in") is None
+
+
 def test_body_line_is_not_a_header() -> None:
     assert parse_header("LONDON — Ukrainian President Volodymyr Zelenskyy has accused") is None
     assert parse_header("Prices rose 3 percent in 2024-01-05 trading as the market fell") is None
