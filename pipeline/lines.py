@@ -1011,12 +1011,13 @@ class Verdicts:
         """Does every page (`starts`: where pages 2..N begin) hold an article: at least
         `min_body_lines` lines that no rule or learned chrome took and the model finds to be
         body, of `min_words` words in all? (A page too short for the model to judge needs
-        one such line of twenty words.)"""
+        twenty words and two lines that end a sentence: a list of teasers is no article.)"""
         bounds = [0, *starts, len(lines)]
         for lo, hi in zip(bounds, bounds[1:], strict=False):
             free = [i for i in range(lo, hi) if lines[i].strip() and classes[i] is None]
             if free and all(self.body[i] is None for i in free):
-                if sum(len(lines[i].split()) for i in free) < 20:
+                if (sum(len(lines[i].split()) for i in free) < 20
+                        or sum(1 for i in free if _SENT_END.search(lines[i].rstrip())) < 2):
                     return False
                 continue
             if any(i in self.no_body for i in free):

@@ -175,3 +175,20 @@ def test_exported_trees_score_as_the_fitted_classifier() -> None:
     clf = fit_trees(x, y)
     trees = Trees(export_trees(clf))
     np.testing.assert_allclose(trees.score(x), clf.predict_proba(x)[:, 1], atol=1e-9)
+
+
+def test_a_menu_at_top_and_bottom_with_teasers_above_is_one_page(tmp_path: Path) -> None:
+    """The site's menu stands above the article and again at its foot, and above the top
+    one a few teaser headlines: the menu looks like a page template of two pages, but the
+    first "page" (headlines, no sentences) holds no article. One file, one article."""
+    menu = ["GTA 5", "Resident Evil", "Pokemon", "Fortnite", "Guides"]
+    teasers = ["Red Dead Redemption 2 guide, walkthrough & tips for PC, PS4 and Xbox One",
+               "Release dates: every game confirmed for PC, PS4, Xbox One and Switch in 2019",
+               "Ferry fares to rise by five per cent from April across the harbour routes",
+               "The best Xbox One Black Friday deals 2019"]
+    lines = [f"{HEADLINE} - Harbourview Daily", "Subscribe to the", "Harbourview newsletter!",
+             *teasers, *menu, HEADLINE, "By Morgan Ellis, 14 March 2024", *BODY, *BODY[:2],
+             *menu]
+    result = _clean(tmp_path, "menu.txt", "\n\n".join(lines) + "\n")
+    assert len(result.articles) == 1
+    assert set(BODY) <= set(result.articles[0].paragraphs)
