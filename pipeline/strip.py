@@ -341,21 +341,31 @@ def classify_lines(lines: Sequence[str], config: StripConfig = DEFAULT_STRIP_CON
     """
     matcher = _matcher(config.rules_path)
     out: list[tuple[str, str] | None] = []
-    for line in lines:
+    protected: set[int] = set()
+    for i, line in enumerate(lines):
         if known is not None and line in known:
-            out.append(known[line])
+            got = known[line]
+            if got is not None and got[0] == KEEP:
+                protected.add(i)
+            out.append(got)
             continue
         norm = normalize_line(line)
         rule = matcher.first(norm) if norm else None
-        if rule is not None and rule.kind == KEEP and not keep:
-            rule = None
+        if rule is not None and rule.kind == KEEP:
+            protected.add(i)
+            if not keep:
+                rule = None
         out.append((rule.kind, f"rule:{rule.name}") if rule else None)
     if config.caption_context:
-        _mark_captions(lines, out)
+        _mark_captions(lines, out, protected)
     return out
 
 
-def _mark_captions(lines: Sequence[str], out: list[tuple[str, str] | None]) -> None:
+def _mark_captions(lines: Sequence[str], out: list[tuple[str, str] | None],
+                   protected: set[int] | frozenset[int] = frozenset()) -> None:
+    """The caption layout (`caption / credit / hide caption / toggle caption / credit`):
+    its caption text and credits are junk by their neighbours; a line a "keep" rule
+    matched (`protected`) stays as it is."""
     if not any("aption" in line for line in lines):
         return  # no "toggle caption" line: nothing to look around
     nonblank = [i for i, line in enumerate(lines) if line.strip()]
@@ -368,11 +378,13 @@ def _mark_captions(lines: Sequence[str], out: list[tuple[str, str] | None]) -> N
         if k >= 2 and out[nonblank[k - 1]] is not None:
             credit_at = nonblank[k - 2]
             credit = normalize_line(lines[credit_at])
-            if len(credit.split()) <= 10:
+            if len(credit.split()) <= 10 and credit_at not in protected:
                 out[credit_at] = (LINE, "rule:photo-credit (caption layout)")
-                if k + 1 < len(nonblank) and normalize_line(lines[nonblank[k + 1]]) == credit:
-                    out[nonblank[k + 1]] = (LINE, "rule:photo-credit (caption layout)")
-                if k >= 3 and out[nonblank[k - 3]] is None:
+                after = nonblank[k + 1] if k + 1 < len(nonblank) else -1
+                if (after >= 0 and after not in protected
+                        and normalize_line(lines[after]) == credit):
+                    out[after] = (LINE, "rule:photo-credit (caption layout)")
+                if k >= 3 and out[nonblank[k - 3]] is None and nonblank[k - 3] not in protected:
                     out[nonblank[k - 3]] = (LINE, "rule:photo-caption (caption layout)")
 
 

@@ -88,3 +88,19 @@ def test_hard_wrapped_line_continues_with_a_number() -> None:
         "coastal towns from the winter storms.",
         "The council listed the towns that will get work first this year",
         "Two of them are on the estuary."]
+
+
+def test_a_reporting_credit_in_a_caption_s_place_is_kept() -> None:
+    """The caption layout (caption / credit / hide caption / toggle caption / credit)
+    makes its first line a caption by its neighbours; a line a "keep" rule protects (a
+    reporting credit) stays text, and stays protected, whatever stands around it."""
+    from pipeline.strip import KEEP, classify_lines
+
+    credit = "Jane Doe contributed reporting from Kyiv."
+    lines = [credit, "Photo: AP", "hide caption", "toggle caption", "Photo: AP"]
+    assert classify_lines(lines)[0] is None
+    kept = classify_lines(lines, keep=True)[0]
+    assert kept is not None and kept[0] == KEEP
+    lines = ["A barge passes the quay.", credit, "hide caption", "toggle caption", credit]
+    out = classify_lines(lines, keep=True)
+    assert out[1] is not None and out[1][0] == KEEP and out[4][0] == KEEP
