@@ -1134,11 +1134,14 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
                             threshold)
     empty = (np.maximum.reduceat(p, pg.starts) < threshold)[pg.pid]
     floor_of = np.where(empty, 0.0, floor_of)  # nothing taken out: see above
+    listed = _listed_items(inp.lines, p >= floor_of, pg,
+                           [classes[g[0]] is not None for g in groups])
     for k, g in enumerate(groups):
         if empty[k]:
             no_body.update(g)
         why = None
-        if p[k] < floor_of[k] and classes[g[0]] is None and not protect.intersection(g):
+        if (p[k] < floor_of[k] and classes[g[0]] is None and not protect.intersection(g)
+                and k not in listed):
             why = f"{MODEL_PREFIX} {1 - p[k]:.2f} ({_why(base[k])})"
         for i in g:
             out[i] = float(p[k])
@@ -1148,6 +1151,26 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
 
 
 _CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
+_BULLET = re.compile(r"^\s*(?:[-•*–·▪]|\d{1,2}[.)])\s+\S")
+
+
+def _listed_items(lines: Sequence[str], kept: np.ndarray, pg: _Pages,
+                  ruled: Sequence[bool]) -> set[int]:
+    """The items of a list the text announces: bullet lines ("- ...", "• ...", "1. ...")
+    after a kept line that ends with a colon ("The judge said she must:"), up to the next
+    kept line that is not an item; chrome between items (a teaser, a paywall note) does
+    not end the list. Links ("[...](...)", addresses) are no such items."""
+    out: set[int] = set()
+    for sl in pg.slices():
+        open_list = False
+        for k in range(sl.start, sl.stop):
+            text = lines[k].strip()
+            item = _BULLET.match(text) is not None and "](" not in text and "://" not in text
+            if item and open_list and not ruled[k]:
+                out.add(k)
+            elif kept[k] and not ruled[k]:
+                open_list = text.endswith(":")
+    return out
 
 
 def _tight(blank: Sequence[bool]) -> bool:

@@ -216,3 +216,16 @@ def test_a_short_wrapped_page_with_chrome_around_is_unwrapped(tmp_path: Path) ->
     text = "\n\n".join(b if "\n" in b else "\n".join(textwrap.wrap(b, 78)) for b in blocks)
     art = _clean(tmp_path, "wrapped.txt", text + "\n").articles[0]
     assert para in art.paragraphs
+
+
+def test_a_list_the_text_announces_stays_with_it(tmp_path: Path) -> None:
+    """"The roads closed ... are:" and then its bullet items: they are the article's,
+    even with a teaser or an advertisement label between them; link items are not."""
+    items = ["- Quay Road", "- Harbour Street", "- Station Hill", "- Market Square"]
+    lines = [HEADLINE, *BODY[:4], "The roads closed to all traffic for six weeks are:",
+             *items[:2], "Related: Ferry fares to rise by five per cent", *items[2:3],
+             "ADVERTISEMENT", *items[3:], *BODY[4:],
+             "More from us:", "- [Ferry fares to rise](https://x.example/ferry)"]
+    art = _clean(tmp_path, "list.txt", "\n\n".join(lines) + "\n").articles[0]
+    assert set(items) <= set(art.paragraphs)
+    assert "- [Ferry fares to rise](https://x.example/ferry)" not in art.paragraphs
