@@ -1156,19 +1156,29 @@ _BULLET = re.compile(r"^\s*(?:[-•*–·▪]|\d{1,2}[.)])\s+\S")
 
 def _listed_items(lines: Sequence[str], kept: np.ndarray, pg: _Pages,
                   ruled: Sequence[bool]) -> set[int]:
-    """The items of a list the text announces: bullet lines ("- ...", "• ...", "1. ...")
-    after a kept line that ends with a colon ("The judge said she must:"), up to the next
-    kept line that is not an item; chrome between items (a teaser, a paywall note) does
-    not end the list. Links ("[...](...)", addresses) are no such items."""
+    """The items of a list in the text: bullet lines ("- ...", "• ...", "1. ...") after a
+    kept line that ends with a colon ("The judge said she must:"), up to the next kept
+    line that is not an item, and two or more items with kept text both before and after
+    them; chrome between items (a teaser, a paywall note) does not end a list. Links
+    ("[...](...)", addresses) are no such items."""
     out: set[int] = set()
     for sl in pg.slices():
         open_list = False
+        run: list[int] = []  # the items since the last kept line that is no item
+        after_text = False  # kept text stands before the run
         for k in range(sl.start, sl.stop):
+            if ruled[k]:
+                continue
             text = lines[k].strip()
-            item = _BULLET.match(text) is not None and "](" not in text and "://" not in text
-            if item and open_list and not ruled[k]:
-                out.add(k)
-            elif kept[k] and not ruled[k]:
+            if _BULLET.match(text) is not None and "](" not in text and "://" not in text:
+                if open_list:
+                    out.add(k)
+                run.append(k)
+            elif kept[k]:
+                if after_text and len(run) >= 2:
+                    out.update(run)  # a list inside the text
+                run = []
+                after_text = True
                 open_list = text.endswith(":")
     return out
 

@@ -229,3 +229,7 @@ def test_a_list_the_text_announces_stays_with_it(tmp_path: Path) -> None:
     art = _clean(tmp_path, "list.txt", "\n\n".join(lines) + "\n").articles[0]
     assert set(items) <= set(art.paragraphs)
     assert "- [Ferry fares to rise](https://x.example/ferry)" not in art.paragraphs
+    # unannounced, but inside the text: two items or more with text before and after
+    lines = [HEADLINE, *BODY[:2], *items[:2], "Photo: Sam Reid", *items[2:], *BODY[2:]]
+    art = _clean(tmp_path, "list2.txt", "\n\n".join(lines) + "\n").articles[0]
+    assert set(items) <= set(art.paragraphs)
