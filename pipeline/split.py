@@ -542,13 +542,6 @@ def _unwrapped(doc: RawDocument) -> RawDocument:
     lens = [len(t.rstrip()) for t in doc.lines if len(t.strip()) >= 30]
     if len(lens) < 8:
         return doc
-    # the lines a wrapper broke are followed by more of their paragraph; a page's chrome
-    # (a byline, a caption) mostly stands alone, so where there are enough of the former,
-    # they say the width
-    inner = [len(t.rstrip()) for t, nxt in zip(doc.lines, doc.lines[1:], strict=False)
-             if len(t.strip()) >= 30 and nxt.strip()]
-    if len(inner) >= 8:
-        lens = inner
     width = sorted(lens)[int(len(lens) * 0.95)]
     if width > 120 or sum(width - 12 <= n <= width for n in lens) < 0.6 * len(lens):
         return doc

@@ -194,30 +194,6 @@ def test_a_menu_at_top_and_bottom_with_teasers_above_is_one_page(tmp_path: Path)
     assert set(BODY) <= set(result.articles[0].paragraphs)
 
 
-def test_a_short_wrapped_page_with_chrome_around_is_unwrapped(tmp_path: Path) -> None:
-    """A page hard-wrapped at 72 columns whose chrome lines (bylines, captions, menus of
-    30 to 60 characters) outnumber its wrapped lines is still read as wrapped: a paragraph
-    broken before a capitalised name ("Lindsay / Davenport") is one paragraph, kept whole."""
-    import textwrap
-
-    para = ("Williams won her first Grand Slam title since 2003 with victory over Lindsay "
-            "Davenport, the world number one, and moved up five places in the rankings.")
-    wrapped = textwrap.wrap(para, 78)
-    assert wrapped[1].startswith("Davenport")
-    chrome = ["Published 12:55 p.m. ET Sept. 19, 2018 by the Tribune",
-              "Campaigners hold placards outside the court house.",
-              "Share this article on Facebook or by email today",
-              "Sign up for our sports newsletter",
-              "Read more: Council tax rise 'reasonable' says mayor",
-              "Most read stories on the Riverside Tribune", "Riverside Tribune sports desk",
-              "Copyright Riverside Tribune Media Group 2018", "Terms of use and privacy notice",
-              "Contact the newsroom with a story tip today"]
-    blocks = [HEADLINE, *chrome[:4], "\n".join(wrapped), *BODY[1:5], *chrome[4:]]
-    text = "\n\n".join(b if "\n" in b else "\n".join(textwrap.wrap(b, 78)) for b in blocks)
-    art = _clean(tmp_path, "wrapped.txt", text + "\n").articles[0]
-    assert para in art.paragraphs
-
-
 def test_a_list_the_text_announces_stays_with_it(tmp_path: Path) -> None:
     """"The roads closed ... are:" and then its bullet items: they are the article's,
     even with a teaser or an advertisement label between them; link items are not."""
