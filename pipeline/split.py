@@ -110,7 +110,7 @@ def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> b
         return False
     if _DATELINE.match(text) or _BAD_TITLE_END.search(text):
         return False
-    if not (text[0].isalnum() or text[0] in "\"'‘“¿¡["):
+    if not (text[0].isalnum() or text[0] in "\"'‘“¿¡[£$€¥"):
         return False  # a bullet, a dash, a rule of "=" or "#"
     if "://" in text or "www." in text or "»" in text or " > " in text:
         return False  # an address, a source line, a link, a breadcrumb trail

@@ -106,6 +106,7 @@ def test_repeated_rows_captions_and_time_stamps_do_not_cut_a_page(tmp_path: Path
 def test_headlines_with_abbreviations_are_headlines() -> None:
     assert looks_like_title("U.S. Stocks Slide as Fed Signals a Pause")
     assert looks_like_title("Mr. Smith Goes to the U.K. for Talks")
+    assert looks_like_title("£1.8m indecency fine for Viacom")  # a sum first
     assert not looks_like_title("Markets fell sharply. Investors fled to bonds.")
 
 
