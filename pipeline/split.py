@@ -865,11 +865,14 @@ def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]
     cls = classes[i]
     if cls is None or not looks_like_title(text):
         return None
-    for k, (j, _) in enumerate(seg.lines[at + 1:at + 9]):
+    after = [(j, line) for j, line in seg.lines[at + 1:at + 40] if line.strip()][:8]
+    for k, (j, line) in enumerate(after):
         if classes[j] is None:
             return i, text
-        if k >= 3 and classes[j][1].startswith(MODEL_PREFIX):  # type: ignore[index]
-            return None  # past the byline and date, only rules' and learned chrome
+        if k >= 3 and classes[j][1].startswith(MODEL_PREFIX) and (  # type: ignore[index]
+                looks_like_title(line) and not _END_PUNCT.search(line.strip())
+                or len(line.split()) > 20):
+            return None  # another headline, or text the model left out, before the body
     return None
 
 
@@ -887,10 +890,10 @@ def _model_dek(lines: list[tuple[int, str]], content: list[tuple[int, str]],
                config: SplitConfig) -> str | None:
     """The standfirst under a model headline: the first line after it, before the body,
     that the model did not keep and that reads as one or two sentences (not a byline,
-    date or caption: no rule took it)."""
+    date or caption: no rule took it, and no photo credit stands right after it)."""
     if not content:
         return None
-    for i, text in lines:
+    for k, (i, text) in enumerate(lines):
         if i <= title_at:
             continue
         if i >= content[0][0]:
@@ -900,11 +903,17 @@ def _model_dek(lines: list[tuple[int, str]], content: list[tuple[int, str]],
             continue
         norm = normalize_line(text)
         words = len(norm.split())
+        nxt = next((classes[j] for j, t in lines[k + 1:] if t.strip()), None)
+        if nxt is not None and _CAPTION_RULE.match(nxt[1]):
+            return None  # a photo's caption, its credit under it
         if config.dek_min_words <= words <= config.dek_max_words and _END_PUNCT.search(norm) \
                 and not norm.lower().startswith("by "):
             return text
         return None
     return None
+
+
+_CAPTION_RULE = re.compile(r"rule:(photo|caption|image)")
 
 
 def _drop_listed_headlines(lines: list[tuple[int, str]],

@@ -210,3 +210,24 @@ def test_a_list_the_text_announces_stays_with_it(tmp_path: Path) -> None:
     lines = [HEADLINE, *BODY[:2], *items[:2], "Photo: Sam Reid", *items[2:], *BODY[2:]]
     art = _clean(tmp_path, "list2.txt", "\n\n".join(lines) + "\n").articles[0]
     assert set(items) <= set(art.paragraphs)
+
+
+def test_a_headline_over_byline_date_share_bar_and_photo_is_the_title(tmp_path: Path) -> None:
+    """A page that opens with its headline, then a byline, a date, a share bar and a photo
+    with its credit before the text: the headline is the title, and the photo's caption
+    (a sentence with a credit under it) is no standfirst."""
+    from pipeline.split import DEFAULT_SPLIT_CONFIG, _model_dek
+
+    caption = "The stage is prepared before the show."
+    lines = [HEADLINE, "By Morgan Ellis", "Published 7:42 a.m. Thursday, 14 March 2024",
+             "Share on Facebook", "Share on X", caption, "Credit: SOPA Images", *BODY]
+    art = _clean(tmp_path, "opens.txt", "\n\n".join(lines) + "\n").articles[0]
+    assert art.title == HEADLINE
+    # the line the model left out under the headline is the standfirst, unless a photo
+    # credit stands under it
+    model = ("line", "model: chrome 0.90 (before the main text)")
+    seg = [(0, HEADLINE), (1, caption), (2, "Credit: SOPA Images"), (3, BODY[0])]
+    classes = [model, model, ("line", "rule:photo-credit-labelled"), None]
+    assert _model_dek(seg, [seg[3]], classes, 0, DEFAULT_SPLIT_CONFIG) is None
+    seg, classes = [seg[0], seg[1], seg[3]], [model, model, None, None]
+    assert _model_dek(seg, [seg[2]], classes, 0, DEFAULT_SPLIT_CONFIG) == caption
