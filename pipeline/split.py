@@ -94,6 +94,9 @@ _BAD_TITLE_END = re.compile(r"[,;:]$")
 _CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
 
 
+_BREADCRUMB = re.compile(r"»| > ")
+
+
 def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> bool:
     """Could this line be a headline? Short, not a dateline, not a quote, not mid-sentence.
 
@@ -112,7 +115,7 @@ def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> b
         return False
     if not (text[0].isalnum() or text[0] in "\"'‘“¿¡[£$€¥"):
         return False  # a bullet, a dash, a rule of "=" or "#"
-    if "://" in text or "www." in text or "»" in text or " > " in text:
+    if "://" in text or "www." in text or _BREADCRUMB.search(text):
         return False  # an address, a source line, a link, a breadcrumb trail
     # A quoted headline ("'Strong dollar' call halts slide") is fine; a quoted sentence
     # with its attribution ("“It tore my arm off,” recounted ...") is body.
@@ -854,11 +857,13 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,3}\s+\S")
 def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]
                       ) -> tuple[int, str] | None:
     """A page that opens with its headline: the segment's first line that no rule or
-    learned chrome took, taken out by the model, is headline-shaped and the body follows
-    within three lines, or within eight where the lines between are rules' or learned
-    chrome (a byline, a date, a share bar)."""
-    at = next((k for k, (i, _) in enumerate(seg.lines) if classes[i] is None
-               or classes[i][1].startswith(MODEL_PREFIX)), None)  # type: ignore[index]
+    learned chrome took (a breadcrumb trail above it aside), taken out by the model, is
+    headline-shaped, and the body follows within eight lines: rules' and learned chrome
+    (a byline, a date, a share bar) and short lines the model left out (a caption) may
+    stand between."""
+    at = next((k for k, (i, t) in enumerate(seg.lines)
+               if (classes[i] is None or classes[i][1].startswith(MODEL_PREFIX))  # type: ignore[index]
+               and t.strip() and not _BREADCRUMB.search(t)), None)
     if at is None:
         return None
     i, text = seg.lines[at]

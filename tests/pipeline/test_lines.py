@@ -223,6 +223,10 @@ def test_a_headline_over_byline_date_share_bar_and_photo_is_the_title(tmp_path: 
              "Share on Facebook", "Share on X", caption, "Credit: SOPA Images", *BODY]
     art = _clean(tmp_path, "opens.txt", "\n\n".join(lines) + "\n").articles[0]
     assert art.title == HEADLINE
+    # a breadcrumb trail above the headline is no headline and does not hide it
+    art = _clean(tmp_path, "crumbs.txt",
+                 "\n\n".join(["Home » Transport » Roads", *lines]) + "\n").articles[0]
+    assert art.title == HEADLINE
     # the line the model left out under the headline is the standfirst, unless a photo
     # credit stands under it
     model = ("line", "model: chrome 0.90 (before the main text)")
