@@ -1134,8 +1134,7 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
                             threshold)
     empty = (np.maximum.reduceat(p, pg.starts) < threshold)[pg.pid]
     floor_of = np.where(empty, 0.0, floor_of)  # nothing taken out: see above
-    listed = _listed_items(inp.lines, p >= floor_of, pg,
-                           [classes[g[0]] is not None for g in groups])
+    listed = _listed_items(inp.lines, p >= floor_of, pg, [classes[g[0]] for g in groups])
     for k, g in enumerate(groups):
         if empty[k]:
             no_body.update(g)
@@ -1155,31 +1154,41 @@ _BULLET = re.compile(r"^\s*(?:[-•*–·▪]|\d{1,2}[.)])\s+\S")
 
 
 def _listed_items(lines: Sequence[str], kept: np.ndarray, pg: _Pages,
-                  ruled: Sequence[bool]) -> set[int]:
-    """The items of a list in the text: bullet lines ("- ...", "• ...", "1. ...") after a
-    kept line that ends with a colon ("The judge said she must:"), up to the next kept
-    line that is not an item, and two or more items with kept text both before and after
-    them; chrome between items (a teaser, a paywall note) does not end a list. Links
-    ("[...](...)", addresses) are no such items."""
+                  classes: Sequence[tuple[str, str] | None]) -> set[int]:
+    """The items of a list in the text: bullet lines ("- ...", "• ...", "1. ...") right
+    after a kept line that ends with a colon ("The judge said she must:"); the items of
+    such a list after a line the model takes for chrome (a teaser, a paywall note between
+    items) when kept text follows them; and two or more items with kept text before and
+    after them. A rule's line (an ad label, a share bar) between items is passed over; a
+    block heading or a page boundary ("Related", a paywall) ends a list. Links
+    ("[...](...)", addresses) are no such items. Items after the page's last kept text are
+    not protected unless they follow the colon line directly (a footer menu is no list of
+    the article's)."""
     out: set[int] = set()
     for sl in pg.slices():
-        open_list = False
+        open_list = False  # the last kept text line announced a list
+        direct = False  # ... and only items (and rules' lines) have followed it
         run: list[int] = []  # the items since the last kept line that is no item
         after_text = False  # kept text stands before the run
         for k in range(sl.start, sl.stop):
-            if ruled[k]:
+            cls = classes[k]
+            if cls is not None:
+                if cls[0] == "block" or cls[0].startswith("boundary"):
+                    run, open_list, direct = [], False, False
                 continue
             text = lines[k].strip()
             if _BULLET.match(text) is not None and "](" not in text and "://" not in text:
-                if open_list:
+                if direct:
                     out.add(k)
                 run.append(k)
             elif kept[k]:
-                if after_text and len(run) >= 2:
-                    out.update(run)  # a list inside the text
+                if (after_text and len(run) >= 2) or open_list:
+                    out.update(run)  # a list inside the text, or the rest of one announced
                 run = []
                 after_text = True
-                open_list = text.endswith(":")
+                open_list = direct = text.endswith(":")
+            else:
+                direct = False  # chrome: what follows is the list's only if text follows
     return out
 
 

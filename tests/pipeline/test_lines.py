@@ -206,6 +206,12 @@ def test_a_list_the_text_announces_stays_with_it(tmp_path: Path) -> None:
     art = _clean(tmp_path, "list.txt", "\n\n".join(lines) + "\n").articles[0]
     assert set(items) <= set(art.paragraphs)
     assert "- [Ferry fares to rise](https://x.example/ferry)" not in art.paragraphs
+    # a footer menu after the list is no part of it: the list ends at the chrome before it
+    menu = ["- Facebook", "- Twitter", "- Contact us", "- Privacy policy"]
+    lines = [HEADLINE, *BODY, "The roads closed are:", *items[:2], "Follow us", *menu]
+    art = _clean(tmp_path, "menu.txt", "\n\n".join(lines) + "\n").articles[0]
+    assert set(items[:2]) <= set(art.paragraphs)
+    assert not set(menu) & set(art.paragraphs)
     # unannounced, but inside the text: two items or more with text before and after
     lines = [HEADLINE, *BODY[:2], *items[:2], "Photo: Sam Reid", *items[2:], *BODY[2:]]
     art = _clean(tmp_path, "list2.txt", "\n\n".join(lines) + "\n").articles[0]
