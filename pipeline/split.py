@@ -94,7 +94,9 @@ _BAD_TITLE_END = re.compile(r"[,;:]$")
 _CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
 
 
-_BREADCRUMB = re.compile(r"»| > ")
+# "Home » News » Local", "News > Local": two separators (a French « quote » has one), or
+# one " > " between short parts
+_BREADCRUMB = re.compile(r"(?:\s[»>›]\s.*){2}|^[^>]{1,40}\s>\s[^>]{1,40}$")
 
 
 def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> bool:
@@ -113,7 +115,7 @@ def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> b
         return False
     if _DATELINE.match(text) or _BAD_TITLE_END.search(text):
         return False
-    if not (text[0].isalnum() or text[0] in "\"'‘“¿¡[£$€¥"):
+    if not (text[0].isalnum() or text[0] in "\"'‘“„«»¿¡[£$€¥"):
         return False  # a bullet, a dash, a rule of "=" or "#"
     if "://" in text or "www." in text or _BREADCRUMB.search(text):
         return False  # an address, a source line, a link, a breadcrumb trail
@@ -836,22 +838,26 @@ def related_block(seg_lines: list[tuple[int, str]], lines: list[tuple[int, str]]
 
 def _markdown_headline(seg: _Segment, classes: list[tuple[str, str] | None]
                        ) -> tuple[int, str] | None:
-    """A Markdown page's headline: the last heading ("# ...", "## ...") before its first
-    body line that no rule or learned chrome took (a site's name or a section heading
-    stands higher up) and that reads as a headline."""
-    found = None
+    """A Markdown page's headline: of the headings before its first body line that no
+    rule or learned chrome took and that read as headlines, the one of the highest level
+    ("# " before "## ": a subheading under the headline is not it), the last of those (a
+    site's name stands higher up)."""
+    found: tuple[int, int, str] | None = None
     for i, text in seg.lines:
         cls = classes[i]
-        if _MD_HEADING.match(text):
-            if (cls is None or cls[1].startswith(MODEL_PREFIX)) and looks_like_title(text):
-                found = (i, text)
+        m = _MD_HEADING.match(text)
+        if m:
+            level = len(m.group(1))
+            if ((cls is None or cls[1].startswith(MODEL_PREFIX)) and looks_like_title(text)
+                    and (found is None or level <= found[0])):
+                found = (level, i, text)
             continue
         if cls is None:
             break
-    return found
+    return (found[1], found[2]) if found else None
 
 
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,3}\s+\S")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+\S")
 
 
 def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]

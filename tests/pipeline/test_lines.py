@@ -127,6 +127,11 @@ def test_a_markdown_page_s_heading_is_its_title(tmp_path: Path) -> None:
     art = _clean(tmp_path, "page.md.txt", "\n\n".join(lines) + "\n").articles[0]
     assert art.title == HEADLINE
     assert art.paragraphs[:len(BODY) - 1] == BODY[:-1]
+    # a subheading under the headline is not it
+    lines = [f"# {HEADLINE}", "By Morgan Ellis", "## Bridge closure: what we know so far",
+             *BODY]
+    art = _clean(tmp_path, "sub.md.txt", "\n\n".join(lines) + "\n").articles[0]
+    assert art.title == HEADLINE
 
 
 def test_a_source_line_or_a_link_is_no_headline() -> None:
@@ -134,6 +139,8 @@ def test_a_source_line_or_a_link_is_no_headline() -> None:
     assert not looks_like_title("Read it at www.example.com today")
     assert not looks_like_title("Home » Sponsorship » Technology")
     assert not looks_like_title("News > Local > Transport")
+    assert looks_like_title("Macron : « Nous ne céderons pas »")  # a quote, no trail
+    assert looks_like_title("»Wir schaffen das«, sagt die Kanzlerin")
     assert looks_like_title("Harbour bridge to close for six weeks")
 
 
