@@ -57,9 +57,11 @@ _HEADER = re.compile(
 _NOTE_HEADER = re.compile(
     r"^(?:source|scraped|fetched|retrieved|crawled|saved|downloaded|url)\b.{0,160}$",
     re.IGNORECASE)
-_NOTE_HOST = re.compile(r"(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?=[/\s)]|$)",
-                        re.IGNORECASE)
-_NOTE_TS = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?)?\b")
+_NOTE_HOST = re.compile(
+    r"(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+(?:\.[a-z0-9-]+)+)(?=[/\s),.;:]|$)",
+    re.IGNORECASE)
+_NOTE_TS = re.compile(
+    r"\b\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # <meta charset="..."> or <meta http-equiv="Content-Type" content="text/html; charset=...">
 _META_CHARSET = re.compile(
@@ -93,9 +95,13 @@ def parse_header(line: str) -> tuple[str, datetime] | None:
     True
     """
     line = line.strip()
+    if _NOTE_HEADER.match(line):
+        note = _note_header(line)
+        if note is not None:
+            return note
     m = _HEADER.match(line)
     if not m:
-        return _note_header(line)
+        return None
     source = m.group("source").strip(" -|–—:")
     if not source or len(source.split()) > 8:
         return None

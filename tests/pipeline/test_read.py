@@ -33,6 +33,12 @@ def test_a_scraper_s_note_is_a_header_too(tmp_path: Path) -> None:
         assert docs[0].source == source
         assert docs[0].fetched_at == datetime(2024, 6, 12, tzinfo=UTC)
         assert first not in docs[0].lines
+    # the date last, a page's address, an offset, a comma after the site
+    assert parse_header("Source: https://www.x.example/news/bridge-123 fetched 2024-03-14")[
+        0] == "x.example"
+    assert parse_header("Source: example.com, fetched 2024-03-14")[0] == "example.com"
+    assert parse_header("Scraped 2024-06-12T10:00:00+05:00 from cnn.com.") == (
+        "cnn.com", datetime(2024, 6, 12, 5, tzinfo=UTC))
     # a credit line that names no address and no date is text
     assert parse_header("Source: Al Jazeera and news agencies") is None
     assert parse_header("Source: figures from 2024-06-12 onwards show a rise in") is None
