@@ -699,7 +699,7 @@ def _around_run(score: np.ndarray, pg: _Pages) -> tuple[np.ndarray, np.ndarray]:
     each line's signed log distance to it."""
     lo = np.empty(pg.count, dtype=np.int32)
     hi = np.empty(pg.count, dtype=np.int32)
-    if _native_lines is not None and pg.count:
+    if _native_lines is not None and pg.count and hasattr(_native_lines, "max_runs"):
         _native_lines.max_runs(np.ascontiguousarray(score, dtype=np.float64),
                                pg.starts.astype(np.int32), lo, hi)
     else:
@@ -780,12 +780,16 @@ def context_features(base: np.ndarray, p1: np.ndarray,
     mean = np.empty(n)
     for sl in pg.slices():
         q = p[sl]
-        rank[sl] = np.argsort(np.argsort(-q)) / max(len(q) - 1, 1)
+        rank[sl] = np.argsort(np.argsort(-q, kind="stable")) / max(len(q) - 1, 1)
         mean[sl] = q.mean()
     runs = _runs(p >= 0.5, words, pg)
     body_coh = np.zeros(n)
     if lines is not None:
         if isinstance(lines, Tokens) or (len(lines) and isinstance(lines[0], Tokens)):
+            given = 1 if isinstance(lines, Tokens) else len(lines)
+            if given != pg.count:
+                raise ValueError(f"context_features: {given} Tokens for {pg.count} pages "
+                                 "(one per page, or the lines themselves)")
             toks = _page_tokens([], pg, lines)  # type: ignore[arg-type]
         else:
             toks = _page_tokens(lines, pg, None)  # type: ignore[arg-type]
@@ -1011,13 +1015,15 @@ class Verdicts:
         """Does every page (`starts`: where pages 2..N begin) hold an article: at least
         `min_body_lines` lines that no rule or learned chrome took and the model finds to be
         body, of `min_words` words in all? (A page too short for the model to judge needs
-        twenty words and two lines that end a sentence: a list of teasers is no article.)"""
+        twenty words and two sentences: a list of teasers is no article.)"""
         bounds = [0, *starts, len(lines)]
         for lo, hi in zip(bounds, bounds[1:], strict=False):
             free = [i for i in range(lo, hi) if lines[i].strip() and classes[i] is None]
             if free and all(self.body[i] is None for i in free):
                 if (sum(len(lines[i].split()) for i in free) < 20
-                        or sum(1 for i in free if _SENT_END.search(lines[i].rstrip())) < 2):
+                        or sum(sentence_breaks(lines[i].strip())
+                               + (_SENT_END.search(lines[i].rstrip()) is not None)
+                               for i in free) < 2):
                     return False
                 continue
             if any(i in self.no_body for i in free):

@@ -108,3 +108,26 @@ def test_page_starts_must_cut_the_lines() -> None:
                           [None] * 2, same_counts=[1, 1], template_counts=[1, 1],
                           pages=[0, 1])
         L.join_pages([inp, inp])
+
+
+def test_a_page_too_short_to_judge_holds_an_article_with_two_sentences() -> None:
+    """A page the model does not judge counts as an article with twenty words and two
+    sentences, in one paragraph or two; a block of teaser headlines is none."""
+    brief = ("Ferry fares will rise by five per cent from April, the operator said. "
+             "Season tickets are not affected by the rise this year.")
+    teasers = ["Red Dead Redemption 2 guide, walkthrough and tips for every platform",
+               "Release dates: every game confirmed for PC, PS4, Xbox One and Switch",
+               "The best Xbox One Black Friday deals of the year so far"]
+    for second, holds in (([brief], True), (teasers, False)):
+        lines = ["Harbour bridge to close", brief, "Ferry fares to rise", *second]
+        n = len(lines)
+        v = L.Verdicts([None] * n, [None] * n, [None] * n)
+        assert v.pages_hold_body(lines, [None] * n, [2]) is holds
+
+
+def test_tokens_must_be_given_one_per_page(paged: list[list[L.LineInput]]) -> None:
+    joined = L.join_pages(paged[0])
+    b = L.document_features(joined)
+    with pytest.raises(ValueError, match="one per page"):
+        L.context_features(b, np.full(len(b), 0.5), L.Tokens(list(joined.lines)),
+                           joined.pages)
