@@ -432,8 +432,8 @@ def fit_model(docs: list[Labelled], seed: int = 0, note: str = "") -> dict:
         "origin": (f"bench/train_lines.py: {n_aeb} documents of the article-extraction "
                    f"benchmark's dev half (MIT; plain text and trafilatura's text), {n_silver} "
                    "trafilatura evaluation pages with silver labels (Apache-2.0), "
-                   f"{len(docs) - n_aeb - n_silver} bench/dumps.py dumps and plain "
-                   f"articles (BBC dev half, dev publishers and layouts){note}"),
+                   f"{len(docs) - n_aeb - n_silver} pages of bench/dumps.py dumps and "
+                   f"plain articles (BBC dev half, dev publishers and layouts){note}"),
         "features": list(FEATURES),
         "stage2_features": list(STAGE2_FEATURES),
         "threshold": 0.5,
