@@ -1159,6 +1159,17 @@ _CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪]|\d{1,2}[.)])\s+\S")
 
 
+_ADDRESS = re.compile(r"\S*://\S*")
+
+
+def _is_item(text: str) -> bool:
+    """A list item ("- ...", "• ...", "1) ..."), not a link: no Markdown link, and three
+    words at least besides any address ("1) Blade Runner (4K) http://..." is one)."""
+    if _BULLET.match(text) is None or "](" in text:
+        return False
+    return "://" not in text or len(_ADDRESS.sub("", text).split()) >= 4  # (marker too)
+
+
 def _listed_items(lines: Sequence[str], kept: np.ndarray, pg: _Pages,
                   classes: Sequence[tuple[str, str] | None]) -> set[int]:
     """The items of a list in the text: bullet lines ("- ...", "• ...", "1. ...") right
@@ -1183,7 +1194,9 @@ def _listed_items(lines: Sequence[str], kept: np.ndarray, pg: _Pages,
                     run, open_list, direct = [], False, False
                 continue
             text = lines[k].strip()
-            if _BULLET.match(text) is not None and "](" not in text and "://" not in text:
+            if _ADDRESS.fullmatch(text):
+                continue  # an item's link on a line of its own
+            if _is_item(text):
                 if direct:
                     out.add(k)
                 run.append(k)

@@ -219,6 +219,14 @@ def test_a_list_the_text_announces_stays_with_it(tmp_path: Path) -> None:
     art = _clean(tmp_path, "menu.txt", "\n\n".join(lines) + "\n").articles[0]
     assert set(items[:2]) <= set(art.paragraphs)
     assert not set(menu) & set(art.paragraphs)
+    # numbered items with their links, a link on a line of its own between them
+    offers = ["1) Harbour Ferry season ticket at half price", "2) Quay Road car park permit",
+              "3) Millbrook bus pass for the detour weeks", "4) Station Hill cycle hire"]
+    lines = [HEADLINE, *BODY, "The council's offers for the six weeks are:"]
+    for k, offer in enumerate(offers):
+        lines += [offer, f"http://x.example/offer-{k}"]
+    art = _clean(tmp_path, "offers.txt", "\n\n".join(lines) + "\n").articles[0]
+    assert set(offers) <= set(art.paragraphs)
     # unannounced, but inside the text: two items or more with text before and after
     lines = [HEADLINE, *BODY[:2], *items[:2], "Photo: Sam Reid", *items[2:], *BODY[2:]]
     art = _clean(tmp_path, "list2.txt", "\n\n".join(lines) + "\n").articles[0]
