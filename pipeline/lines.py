@@ -1160,6 +1160,7 @@ _BULLET = re.compile(r"^\s*(?:[-•*–·▪]|\d{1,2}[.)])\s+\S")
 
 
 _ADDRESS = re.compile(r"\S*://\S*")
+_ANY_BULLET = re.compile(_BULLET.pattern, re.MULTILINE)
 
 
 def _is_item(text: str) -> bool:
@@ -1182,6 +1183,8 @@ def _listed_items(lines: Sequence[str], kept: np.ndarray, pg: _Pages,
     not protected unless they follow the colon line directly (a footer menu is no list of
     the article's)."""
     out: set[int] = set()
+    if not _ANY_BULLET.search("\n".join(lines)):
+        return out  # (most pages have no list: one search instead of a walk)
     for sl in pg.slices():
         open_list = False  # the last kept text line announced a list
         direct = False  # ... and only items (and rules' lines) have followed it
