@@ -131,3 +131,28 @@ def test_tokens_must_be_given_one_per_page(paged: list[list[L.LineInput]]) -> No
     with pytest.raises(ValueError, match="one per page"):
         L.context_features(b, np.full(len(b), 0.5), L.Tokens(list(joined.lines)),
                            joined.pages)
+
+
+def test_two_lines_on_every_page_make_a_template_only_when_pages_open_alike() -> None:
+    """Two teaser headlines a page lists three times (a sidebar, 'Most read', a footer)
+    stand once in each third of it, like a page template; they cut the page only when
+    every part opens the same way, as a dump's pages do (a headline). Three template lines
+    or more need no such sign."""
+    from pipeline.split import _page_starts
+
+    body = "The council said the bridge would close for six weeks of repairs to the deck."
+    teasers = ["Lifeboat crew rescue two walkers", "Council approves new library"]
+
+    def page(opening: str) -> list[str]:
+        return [opening, body, body.replace("six", "five"), *teasers]
+
+    for openings, cut in ((["Harbour bridge to close", "Ferry fares to rise",
+                            "Library plans approved"], True),
+                          (["Harbour bridge to close", f"{body} {body}",
+                            "Library plans approved"], False)):
+        lines = [ln for o in openings for ln in page(o)]
+        classes = [("line", "learned: repeats 3 times in this file") if ln in teasers
+                   else None for ln in lines]
+        keys = [teasers.index(ln) + 1 if ln in teasers else None for ln in lines]
+        starts = _page_starts(lines, classes, keys)
+        assert (starts == [5, 10]) is cut, (openings, starts)
