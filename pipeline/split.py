@@ -257,7 +257,8 @@ def split_document(doc: RawDocument, config: SplitConfig = DEFAULT_SPLIT_CONFIG,
         for k, seg in enumerate(_segments(page, page_classes)):
             if k > 0 and heads is not None:
                 _keep_if_emptied(seg, page_classes)
-            art = _build_article(page, seg, page_classes, leaked, config, tight, page_heads)
+            art = _build_article(page, seg, page_classes, leaked, config, tight, page_heads,
+                                 page_title=not starts and k == 0)
             if art is not None:
                 art.ordinal = (doc.ordinal * 10_000 + len(articles) if doc.ordinal
                                else len(articles))
@@ -671,7 +672,10 @@ def _leaked_title_pattern(publishers: tuple[str, ...]) -> _LeakedTitle:
 
 def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str] | None],
                    leaked: _LeakedTitle, config: SplitConfig, tight: bool = False,
-                   heads: Sequence[float | None] | None = None) -> Article | None:
+                   heads: Sequence[float | None] | None = None, page_title: bool = False
+                   ) -> Article | None:
+    """One article of a segment. `page_title`: the segment opens a single page, whose
+    first line may be the page's `<title>` (html-text writes it first)."""
     removed = list(seg.removed)
     title: str | None = None
     title_at = -1
@@ -728,6 +732,17 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
         content = content[1:]
     if title is None and leaked_title:
         title = leaked_title
+    if title is None and page_title and heads is not None:
+        found = _title_line_headline(seg, classes)
+        if found is not None:
+            title = found[1]
+            kept = next((t for i, t in lines if i == found[0]), None)
+            if kept is not None and classes[found[0]] is None:  # kept as text: not now
+                lines = [e for e in lines if e[0] != found[0]]
+                content = [e for e in content if e[0] != found[0]]
+                removed.append(Removal(kept, "the page's title line", "split"))
+    if not content:
+        return None
     if headline is not None:
         dek = _model_dek(seg.lines, content, classes, title_at, config)
         if dek is not None:
@@ -864,6 +879,35 @@ def _markdown_headline(seg: _Segment, classes: list[tuple[str, str] | None]
 
 
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+\S")
+
+
+# "<Headline> | <Site>", "<Headline> - <Site>": a page's <title>; the site is 1-5 words
+_TITLE_SITE = re.compile(r"^(?P<head>.+?)\s+(?:\||-|–|—|::)\s+(?P<site>[^|–—]{1,60})$")
+
+
+def _title_line_headline(seg: _Segment, classes: list[tuple[str, str] | None]
+                         ) -> tuple[int, str] | None:
+    """The headline a page's title line gives, when nothing else did: the page's first
+    line (no rule or learned chrome took it) as `<Headline> | <Site>` (or ` - `, ` – `),
+    its headline part; or the whole line, when a later line of the page repeats it (the
+    headline under the title bar)."""
+    first = next(((i, t) for i, t in seg.lines if t.strip()), None)
+    if first is None:
+        return None
+    i, text = first
+    cls = classes[i]
+    if cls is not None and not cls[1].startswith(MODEL_PREFIX):
+        return None
+    line = _collapse(text).strip()
+    m = _TITLE_SITE.match(line)
+    if m and 1 <= len(m.group("site").split()) <= 5:
+        head = m.group("head").strip()
+        if looks_like_title(head):
+            return i, head
+    norm = normalize_line(line)
+    if looks_like_title(line) and any(normalize_line(t) == norm for j, t in seg.lines if j > i):
+        return i, line
+    return None
 
 
 def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]

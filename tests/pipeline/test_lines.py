@@ -256,3 +256,15 @@ def test_a_headline_over_byline_date_share_bar_and_photo_is_the_title(tmp_path: 
     assert _model_dek(seg, [seg[3]], classes, 0, DEFAULT_SPLIT_CONFIG) is None
     seg, classes = [seg[0], seg[1], seg[3]], [model, model, None, None]
     assert _model_dek(seg, [seg[2]], classes, 0, DEFAULT_SPLIT_CONFIG) == caption
+
+
+def test_a_page_s_title_line_gives_the_headline_when_nothing_else_does(tmp_path: Path) -> None:
+    """html-text writes the page's <title> first: "<Headline> - <Site>" or "<Headline> |
+    <Site>". Where the page shows no headline the model finds (a menu, then the text), the
+    title line's headline part is the title, the site's name cut off."""
+    menu = ["Home", "News", "Sport", "Business", "Opinion", "Weather", "Puzzles", "Sign in"]
+    for sep in (" - ", " | "):
+        lines = [f"{HEADLINE}{sep}Harbourview Daily", *menu, *BODY]
+        art = _clean(tmp_path, "titled.txt", "\n\n".join(lines) + "\n").articles[0]
+        assert art.title == HEADLINE
+        assert art.paragraphs == BODY
