@@ -96,6 +96,8 @@ _CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
 
 # "Home » News » Local", "News > Local": two separators (a French « quote » has one), or
 # one " > " between short parts
+# a copyright or rights line is no page title ("... All rights reserved. FAQ - Privacy")
+_LEGAL = re.compile(r"©|\(c\) \d{4}|all rights reserved", re.IGNORECASE)
 _BREADCRUMB = re.compile(r"(?:\s[»>›]\s.*){2}|^[^>]{1,40}\s>\s[^>]{1,40}$")
 
 
@@ -117,8 +119,10 @@ def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> b
         return False
     if not (text[0].isalnum() or text[0] in "\"'‘“„«»¿¡[£$€¥"):
         return False  # a bullet, a dash, a rule of "=" or "#"
-    if "://" in text or "www." in text or _BREADCRUMB.search(text):
-        return False  # an address, a source line, a link, a breadcrumb trail
+    if "://" in text or "www." in text or _BREADCRUMB.search(text) or _LEGAL.search(text):
+        return False  # an address, a source line, a link, a breadcrumb trail, a copyright
+    if text.endswith("…"):
+        return False  # cut short: a teaser of it
     # A quoted headline ("'Strong dollar' call halts slide") is fine; a quoted sentence
     # with its attribution ("“It tore my arm off,” recounted ...") is body.
     if text[0] in "\"'" and (text.endswith(".") or re.search(r"[,.!?]['\"]", text)):
@@ -709,7 +713,8 @@ def _build_article(doc: RawDocument, seg: _Segment, classes: list[tuple[str, str
     for entry in [lines[k] for k in hinted]:
         m = leaked.match(normalize_line(entry[1]))
         if m and classes[entry[0]] in (None, (LINE, LEAKED)):
-            leaked_title = leaked_title or _headline_text(entry[1], leaked)
+            if not _LEGAL.search(entry[1]):  # (a rights line goes, but is no title)
+                leaked_title = leaked_title or _headline_text(entry[1], leaked)
             removed.append(Removal(entry[1], LEAKED, "split"))
             lines.remove(entry)
     content = [(i, t) for i, t in lines if classes[i] is None]

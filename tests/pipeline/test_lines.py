@@ -139,6 +139,8 @@ def test_a_source_line_or_a_link_is_no_headline() -> None:
     assert not looks_like_title("Read it at www.example.com today")
     assert not looks_like_title("Home » Sponsorship » Technology")
     assert not looks_like_title("News > Local > Transport")
+    assert not looks_like_title("© 2019 Fox News Network, LLC. All rights reserved.")
+    assert not looks_like_title("Zach Parise heating up, scores twice as Wild…")  # cut short
     assert looks_like_title("Macron : « Nous ne céderons pas »")  # a quote, no trail
     assert looks_like_title("»Wir schaffen das«, sagt die Kanzlerin")
     assert looks_like_title("Harbour bridge to close for six weeks")
@@ -268,3 +270,15 @@ def test_a_page_s_title_line_gives_the_headline_when_nothing_else_does(tmp_path:
         art = _clean(tmp_path, "titled.txt", "\n\n".join(lines) + "\n").articles[0]
         assert art.title == HEADLINE
         assert art.paragraphs == BODY
+
+
+def test_a_rights_line_ending_in_the_site_s_name_is_no_title(tmp_path: Path) -> None:
+    """'... © 2024 ... All rights reserved. FAQ – <Site>' has a page title's shape (a text,
+    a dash, the site's name): it goes, but it is not the article's title."""
+    legal = ("This material may not be published. © 2024 Harbourview Media. All rights "
+             "reserved. FAQ – Harbourview Daily")
+    for lines in ([legal, *BODY], [*BODY, legal]):
+        text = "\n\n".join(["Harbourview Daily 2024-03-14 09:00:00", *lines]) + "\n"
+        art = _clean(tmp_path, "legal.txt", text).articles[0]
+        assert art.title is None or "rights" not in art.title
+        assert legal not in art.paragraphs
