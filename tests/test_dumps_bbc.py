@@ -26,8 +26,8 @@ def test_unseen_publisher_dumps(bbc_dir: Path, tmp_path: Path) -> None:
     result = clean_batch(sorted(tmp_path.iterdir()), tmp_path)
     res = score(dumps, result.articles)
     assert result.rejects == []
-    assert res["body_kept_pct"] >= 98.5, res
+    assert res["body_kept_pct"] >= 99.0, res  # 99.4 measured 2026-12-05
     assert res["junk_left_pct"] <= 1.0, res
-    assert res["titles_right_pct"] >= 93.0, res
-    assert res["dumps_count_right_pct"] >= 92.5, res
+    assert res["titles_right_pct"] >= 97.5, res  # 100
+    assert res["dumps_count_right_pct"] >= 97.5, res  # 100: one dump in 40 may miss
     assert res["mojibake_articles"] == 0, res
