@@ -887,7 +887,7 @@ _MD_HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+\S")
 
 
 # "<Headline> | <Site>", "<Headline> - <Site>": a page's <title>; the site is 1-5 words
-_TITLE_SITE = re.compile(r"^(?P<head>.+?)\s+(?:\||-|–|—|::)\s+(?P<site>[^|–—]{1,60})$")
+_TITLE_SITE = re.compile(r"^(?P<head>.+)\s+(?:\||-|–|—|::)\s+(?P<site>[^|–—]{1,60})$")
 
 
 def _title_line_headline(seg: _Segment, classes: list[tuple[str, str] | None]
@@ -906,13 +906,27 @@ def _title_line_headline(seg: _Segment, classes: list[tuple[str, str] | None]
     line = _collapse(text).strip()
     m = _TITLE_SITE.match(line)
     if m and 1 <= len(m.group("site").split()) <= 5:
-        head = m.group("head").strip()
-        if looks_like_title(head):
+        head = m.group("head").split(" | ", 1)[0].strip()  # "<Headline> | <Section> | <Site>"
+        if looks_like_title(head) or _titled(head):
             return i, head
     norm = normalize_line(line)
     if looks_like_title(line) and any(normalize_line(t) == norm for j, t in seg.lines if j > i):
         return i, line
     return None
+
+
+def _titled(head: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> bool:
+    """A page's <title> names its headline, so its headline part need not read as one
+    sentence ("South Dakota doubles down on 'Meth. We're on it.' They just might be."):
+    of a headline's length, no address, breadcrumb, rights line or cut-short end."""
+    text = normalize_line(head)
+    words = text.split()
+    if not (2 <= len(words) <= config.title_max_words and len(text) <= config.title_max_chars):
+        return False
+    if not (text[:1].isalnum() or text[:1] in "\"'‘“„«»¿¡[£$€¥"):
+        return False
+    return not ("://" in text or "www." in text or _BREADCRUMB.search(text)
+                or _LEGAL.search(text) or text.endswith("…"))
 
 
 def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]

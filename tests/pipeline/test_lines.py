@@ -270,6 +270,12 @@ def test_a_page_s_title_line_gives_the_headline_when_nothing_else_does(tmp_path:
         art = _clean(tmp_path, "titled.txt", "\n\n".join(lines) + "\n").articles[0]
         assert art.title == HEADLINE
         assert art.paragraphs == BODY
+    # the site after the last dash; a headline of two short sentences is one in a <title>
+    for head in (f"{HEADLINE} - and a twelve-mile detour",
+                 "Council: 'We had no choice.' Harbour bridge shuts for six weeks"):
+        lines = [f"{head} - Harbourview Daily", *menu, *BODY]
+        art = _clean(tmp_path, "titled2.txt", "\n\n".join(lines) + "\n").articles[0]
+        assert art.title == head
 
 
 def test_a_rights_line_ending_in_the_site_s_name_is_no_title(tmp_path: Path) -> None:
