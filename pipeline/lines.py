@@ -1155,7 +1155,9 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
     return Verdicts(out, heads, chrome, no_body)
 
 
-_CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
+#: A line that ends like this (no sentence end) may go on on the next line: a hard wrap.
+#: Split's paragraphs (`split._paragraphs`) and the model's (`_paragraph_groups`) share it.
+WRAP_CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
 _BULLET = re.compile(r"^\s*(?:[-•*–·▪]|\d{1,2}[.)])\s+\S")
 
 
@@ -1239,7 +1241,7 @@ def _paragraph_groups(lines: Sequence[str], blank: Sequence[bool],
         if (groups and not tight and i == prev + 1 and classes[i] is None
                 and classes[prev] is None):
             head = lines[prev].strip()
-            if len(head) >= 40 and _CONTINUES.search(head) and (
+            if len(head) >= 40 and WRAP_CONTINUES.search(head) and (
                     text[:1].islower() or text[:1].isdigit() and head[-1:].islower()):
                 groups[-1].append(i)
                 prev = i

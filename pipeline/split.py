@@ -25,6 +25,7 @@ from pipeline.chrome import (
 from pipeline.lines import (
     DEFAULT_LINE_MODEL_CONFIG,
     MODEL_PREFIX,
+    WRAP_CONTINUES,
     LineModelConfig,
     judge_pages,
     sentence_breaks,
@@ -91,14 +92,27 @@ LEAKED = "leaked page title"
 _DATELINE = re.compile(r"^[A-Z][A-Z .,'’-]{2,60}\s?(—|–|--|-)\s")
 _END_PUNCT = re.compile(r"[.!?…]['\"’”)]*$")
 _BAD_TITLE_END = re.compile(r"[,;:]$")
-_CONTINUES = re.compile(r"[a-z0-9,;(\-–—]$")
 
 
-# "Home » News » Local", "News > Local": two separators (a French « quote » has one), or
-# one " > " between short parts
 # a copyright or rights line is no page title ("... All rights reserved. FAQ - Privacy")
 _LEGAL = re.compile(r"©|\(c\) \d{4}|all rights reserved", re.IGNORECASE)
+# "Home » News » Local", "News > Local": two separators (a French « quote » has one), or
+# one " > " between short parts
 _BREADCRUMB = re.compile(r"(?:\s[»>›]\s.*){2}|^[^>]{1,40}\s>\s[^>]{1,40}$")
+_TITLE_FIRST = "\"'‘“„«»¿¡[£$€¥"  # besides a letter or digit, what a headline opens with
+
+
+def _headline_shaped(text: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> bool:
+    """What every headline is (`text` normalised): of a headline's length, opening with a
+    letter, a digit, a quote, a bracket or a sum (not a bullet, a dash, a rule of "=" or
+    "#"), holding no address, breadcrumb trail or rights line, not cut short with "…"."""
+    if not (2 <= len(text.split()) <= config.title_max_words
+            and len(text) <= config.title_max_chars):
+        return False
+    if not (text[:1].isalnum() or text[:1] in _TITLE_FIRST):
+        return False
+    return not ("://" in text or "www." in text or _BREADCRUMB.search(text)
+                or _LEGAL.search(text) or text.endswith("…"))
 
 
 def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> bool:
@@ -112,17 +126,11 @@ def looks_like_title(line: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> b
     (True, False)
     """
     text = _EMPHASIS.sub("", _HEADING_MARK.sub("", normalize_line(line)))
-    words = text.split()
-    if not (2 <= len(words) <= config.title_max_words) or len(text) > config.title_max_chars:
+    if not _headline_shaped(text, config):
         return False
     if _DATELINE.match(text) or _BAD_TITLE_END.search(text):
         return False
-    if not (text[0].isalnum() or text[0] in "\"'‘“„«»¿¡[£$€¥"):
-        return False  # a bullet, a dash, a rule of "=" or "#"
-    if "://" in text or "www." in text or _BREADCRUMB.search(text) or _LEGAL.search(text):
-        return False  # an address, a source line, a link, a breadcrumb trail, a copyright
-    if text.endswith("…"):
-        return False  # cut short: a teaser of it
+    words = text.split()
     # A quoted headline ("'Strong dollar' call halts slide") is fine; a quoted sentence
     # with its attribution ("“It tore my arm off,” recounted ...") is body.
     if text[0] in "\"'" and (text.endswith(".") or re.search(r"[,.!?]['\"]", text)):
@@ -907,26 +915,14 @@ def _title_line_headline(seg: _Segment, classes: list[tuple[str, str] | None]
     m = _TITLE_SITE.match(line)
     if m and 1 <= len(m.group("site").split()) <= 5:
         head = m.group("head").split(" | ", 1)[0].strip()  # "<Headline> | <Section> | <Site>"
-        if looks_like_title(head) or _titled(head):
+        # (a <title> names the headline, so it need not read as one sentence: "South
+        # Dakota doubles down on 'Meth. We're on it.' They just might be.")
+        if looks_like_title(head) or _headline_shaped(normalize_line(head)):
             return i, head
     norm = normalize_line(line)
     if looks_like_title(line) and any(normalize_line(t) == norm for j, t in seg.lines if j > i):
         return i, line
     return None
-
-
-def _titled(head: str, config: SplitConfig = DEFAULT_SPLIT_CONFIG) -> bool:
-    """A page's <title> names its headline, so its headline part need not read as one
-    sentence ("South Dakota doubles down on 'Meth. We're on it.' They just might be."):
-    of a headline's length, no address, breadcrumb, rights line or cut-short end."""
-    text = normalize_line(head)
-    words = text.split()
-    if not (2 <= len(words) <= config.title_max_words and len(text) <= config.title_max_chars):
-        return False
-    if not (text[:1].isalnum() or text[:1] in "\"'‘“„«»¿¡[£$€¥"):
-        return False
-    return not ("://" in text or "www." in text or _BREADCRUMB.search(text)
-                or _LEGAL.search(text) or text.endswith("…"))
 
 
 def _leading_headline(seg: _Segment, classes: list[tuple[str, str] | None]
@@ -1066,7 +1062,7 @@ def _paragraphs(lines: list[tuple[int, str]], classes: list[tuple[str, str] | No
         junk = classes[i] is not None
         joinable = (
             paras and not tight and not junk and not prev_junk and i == prev_idx + 1
-            and len(paras[-1]) >= 40 and _CONTINUES.search(paras[-1]) is not None
+            and len(paras[-1]) >= 40 and WRAP_CONTINUES.search(paras[-1]) is not None
             and (text[:1].islower()  # "... would defend" / "1000's of homes": a number too
                  or text[:1].isdigit() and paras[-1][-1:].islower())
         )

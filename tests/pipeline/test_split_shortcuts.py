@@ -64,7 +64,7 @@ def _paragraphs_plain(lines: list[tuple[int, str]], classes: list) -> list[str]:
         text = text.strip()
         junk = classes[i] is not None
         joinable = (paras and not junk and not prev_junk and i == prev_idx + 1
-                    and len(paras[-1]) >= 40 and split._CONTINUES.search(paras[-1]) is not None
+                    and len(paras[-1]) >= 40 and split.WRAP_CONTINUES.search(paras[-1]) is not None
                     and (text[:1].islower() or text[:1].isdigit() and paras[-1][-1:].islower()))
         prev_junk = junk
         if joinable:
