@@ -606,8 +606,9 @@ def _windowed(values: np.ndarray, radius: int, pages: _Pages | None = None,
     (`integral`: the values are whole numbers)."""
     pg = _pages_of(len(values), pages)
     c = pg.cumsum(values, integral)
-    lo = np.maximum(np.arange(len(values)) - radius, pg.lo)
-    hi = np.minimum(np.arange(len(values)) + radius + 1, pg.hi)
+    idx = np.arange(len(values))
+    lo = np.maximum(idx - radius, pg.lo)
+    hi = np.minimum(idx + radius + 1, pg.hi)
     upper = c[hi - 1]
     lower = np.where(lo > pg.lo, c[np.maximum(lo - 1, 0)], 0.0)
     return (upper - lower) / (hi - lo)
@@ -843,6 +844,13 @@ def _runs(body: np.ndarray, words: np.ndarray, pages: _Pages | None = None) -> n
     return out
 
 
+def _first_body(p: np.ndarray, threshold: float, pg: _Pages) -> np.ndarray:
+    """Per line, its page's first line scoring at least `threshold` (the page's end where
+    none does)."""
+    return np.minimum.reduceat(np.where(p >= threshold, np.arange(len(p)), pg.hi),
+                               pg.starts)[pg.pid]
+
+
 def title_features(base: np.ndarray, p: np.ndarray, inp: LineInput,
                    threshold: float = 0.5) -> np.ndarray:
     """The headline scorer's features: the stage-1 features, the line's body score, and
@@ -853,11 +861,7 @@ def title_features(base: np.ndarray, p: np.ndarray, inp: LineInput,
         return np.zeros((0, len(TITLE_FEATURES)), dtype=np.float32)
     pg = _Pages(n, inp.pages)
     idx = np.arange(n)
-    first = np.full(pg.count, 0, dtype=np.int64)
-    for k, sl in enumerate(pg.slices()):
-        body = np.flatnonzero(p[sl] >= threshold)
-        first[k] = sl.start + int(body[0]) if len(body) else sl.stop
-    start = first[pg.pid]
+    start = _first_body(p, threshold, pg)
     dist = idx - start
     url_overlap = np.zeros(n)
     if inp.url:
@@ -1123,9 +1127,7 @@ def judge_pages(lines: Sequence[str], classes: list[tuple[str, str] | None],
     # the headline scorer reads only the lines that can be a headline: not body,
     # before the page's first body line
     h = np.zeros(n)
-    idx = np.arange(n)
-    first = np.minimum.reduceat(np.where(p1 >= 0.5, idx, pg.hi), pg.starts)
-    cand = np.flatnonzero((idx < first[pg.pid]) & (p1 < 0.5))
+    cand = np.flatnonzero((np.arange(n) < _first_body(p1, 0.5, pg)) & (p1 < 0.5))
     if len(cand):
         h[cand] = model.title.score(title_features(base, p1, inp)[cand])
     texty = (base[:, _COL["words"]] >= 8) & (base[:, _COL["ends_sentence"]] > 0)
