@@ -95,10 +95,9 @@ def parse_header(line: str) -> tuple[str, datetime] | None:
     True
     """
     line = line.strip()
-    if _NOTE_HEADER.match(line):
-        note = _note_header(line)
-        if note is not None:
-            return note
+    note = _note_header(line)
+    if note is not None:
+        return note
     m = _HEADER.match(line)
     if not m:
         return None
